@@ -1,0 +1,36 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "ReplicaCache",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "replicacache", targets: ["ReplicaCache"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CEventShim",
+            pkgConfig: "libevent",
+            providers: [.apt(["libevent-dev"])]
+        ),
+        .target(name: "Protocol"),
+        .target(name: "Storage"),
+        .target(name: "Replication", dependencies: ["Protocol", "Storage"]),
+        .executableTarget(
+            name: "ReplicaCache",
+            dependencies: [
+                "CEventShim", "Protocol", "Storage", "Replication",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
+        ),
+        .testTarget(name: "ProtocolTests", dependencies: ["Protocol"]),
+        .testTarget(name: "StorageTests", dependencies: ["Storage"]),
+        .testTarget(name: "ReplicationTests", dependencies: ["Replication"]),
+    ]
+)

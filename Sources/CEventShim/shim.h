@@ -1,0 +1,31 @@
+#ifndef REPLICACACHE_CEVENTSHIM_H
+#define REPLICACACHE_CEVENTSHIM_H
+
+#include <event2/event.h>
+#include <event2/thread.h>
+#include <event2/util.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+// Function-like libevent macros do not import into Swift; these wrappers carry their names.
+static inline struct event *evtimer_new_shim(struct event_base *base, event_callback_fn callback, void *arg) {
+    return evtimer_new(base, callback, arg);
+}
+
+static inline struct event *evsignal_new_shim(struct event_base *base, int signal, event_callback_fn callback, void *arg) {
+    return evsignal_new(base, signal, callback, arg);
+}
+
+static inline int evtimer_add_shim(struct event *ev, const struct timeval *tv) {
+    return evtimer_add(ev, tv);
+}
+
+static inline int shim_errno(void) { return errno; }
+
+#endif

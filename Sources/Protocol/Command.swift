@@ -1,0 +1,93 @@
+/// A request, decoded from any of the wire protocols.
+///
+/// Keys and values are byte ranges into the buffer that was parsed, so decoding
+/// allocates nothing; a range stays valid until the caller consumes those bytes.
+public enum Command: Equatable, Sendable {
+    /// `get`/`gets`/`gat`/`gats`: `keys` spans the space-separated key list (see `KeyList`).
+    case retrieve(RetrieveRequest)
+    /// `set add replace append prepend cas`.
+    case store(StoreRequest)
+    case delete(key: Range<Int>, noreply: Bool)
+    case arithmetic(ArithmeticRequest)
+    case touch(key: Range<Int>, exptime: Int64, noreply: Bool)
+    /// `flush_all [delay] [noreply]`; `delay` is the raw protocol value (0 = now).
+    case flushAll(delay: Int64, noreply: Bool)
+    case version
+    case verbosity(level: Int, noreply: Bool)
+    case quit
+    /// `shutdown [graceful]`; memcached accepts it only when started with `-A`.
+    case shutdown(graceful: Bool)
+    case stats(StatsGroup)
+    /// `lru_crawler metadump all|hash|<keys>`; only `all` is served.
+    case lruCrawlerMetadump(all: Bool)
+}
+
+public struct RetrieveRequest: Equatable, Sendable {
+    /// Space-separated key list; iterate it with `KeyList`.
+    public var keys: Range<Int>
+    /// `gets`/`gats`: reply with the CAS unique.
+    public var withCAS: Bool
+    /// `gat`/`gats`: the new raw exptime; nil for `get`/`gets`.
+    public var touchExptime: Int64?
+
+    public init(keys: Range<Int>, withCAS: Bool, touchExptime: Int64? = nil) {
+        self.keys = keys
+        self.withCAS = withCAS
+        self.touchExptime = touchExptime
+    }
+}
+
+public enum StoreMode: UInt8, Equatable, Sendable {
+    case set, add, replace, append, prepend, cas
+}
+
+public struct StoreRequest: Equatable, Sendable {
+    public var mode: StoreMode
+    public var key: Range<Int>
+    public var flags: UInt32
+    /// Raw protocol exptime: 0 never, up to 30 days relative, larger absolute, negative expired.
+    public var exptime: Int64
+    /// The data block without its trailing `\r\n`.
+    public var value: Range<Int>
+    /// The unique to compare for `cas`; 0 otherwise.
+    public var casUnique: UInt64
+    public var noreply: Bool
+
+    public init(
+        mode: StoreMode, key: Range<Int>, flags: UInt32, exptime: Int64, value: Range<Int>,
+        casUnique: UInt64 = 0, noreply: Bool = false
+    ) {
+        self.mode = mode
+        self.key = key
+        self.flags = flags
+        self.exptime = exptime
+        self.value = value
+        self.casUnique = casUnique
+        self.noreply = noreply
+    }
+}
+
+public struct ArithmeticRequest: Equatable, Sendable {
+    public var key: Range<Int>
+    public var delta: UInt64
+    public var increment: Bool
+    public var noreply: Bool
+
+    public init(key: Range<Int>, delta: UInt64, increment: Bool, noreply: Bool = false) {
+        self.key = key
+        self.delta = delta
+        self.increment = increment
+        self.noreply = noreply
+    }
+}
+
+public enum StatsGroup: Equatable, Sendable {
+    case general
+    case settings
+    case items
+    case slabs
+    case conns
+    case reset
+    /// Any other argument, which memcached answers as it would an unknown group.
+    case unknown
+}

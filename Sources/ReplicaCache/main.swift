@@ -1,0 +1,5 @@
+import CEventShim
+import Protocol
+import Storage
+
+print(event_get_version().map { String(cString: $0) } ?? "")

@@ -1,0 +1,3 @@
+import Storage
+import Testing
+@Test func placeholder() { _ = Placeholder() }
