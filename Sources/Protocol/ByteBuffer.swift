@@ -58,6 +58,12 @@ public final class ByteBuffer {
         capacity = target
     }
 
+    /// Drops everything after the first `newCount` bytes.
+    public func truncate(to newCount: Int) {
+        precondition(newCount >= 0 && newCount <= count)
+        count = newCount
+    }
+
     public func removeAll() {
         count = 0
     }

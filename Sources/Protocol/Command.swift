@@ -20,6 +20,10 @@ public enum Command: Equatable, Sendable {
     case stats(StatsGroup)
     /// `lru_crawler metadump all|hash|<keys>`; only `all` is served.
     case lruCrawlerMetadump(all: Bool)
+    /// A storage command whose item would exceed the item size limit. Reply
+    /// `SERVER_ERROR object too large for cache` (nothing under `noreply`); for `set` memcached also
+    /// unlinks the existing item. Then discard the next `swallow` bytes as they arrive (the data block).
+    case storeTooLarge(mode: StoreMode, key: Range<Int>, noreply: Bool, swallow: Int)
 }
 
 public struct RetrieveRequest: Equatable, Sendable {
