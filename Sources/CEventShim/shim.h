@@ -5,14 +5,6 @@
 #include <event2/thread.h>
 #include <event2/util.h>
 
-#include <errno.h>
-#include <fcntl.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
-#include <sys/socket.h>
-#include <sys/uio.h>
-#include <unistd.h>
-
 // Function-like libevent macros do not import into Swift; these wrappers carry their names.
 static inline struct event *evtimer_new_shim(struct event_base *base, event_callback_fn callback, void *arg) {
     return evtimer_new(base, callback, arg);
@@ -25,7 +17,5 @@ static inline struct event *evsignal_new_shim(struct event_base *base, int signa
 static inline int evtimer_add_shim(struct event *ev, const struct timeval *tv) {
     return evtimer_add(ev, tv);
 }
-
-static inline int shim_errno(void) { return errno; }
 
 #endif

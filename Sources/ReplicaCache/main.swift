@@ -1,5 +1,3 @@
-import CEventShim
-import Protocol
-import Storage
+import Glibc
 
-print(event_get_version().map { String(cString: $0) } ?? "")
+exit(ReplicaCacheMain.run(arguments: Array(CommandLine.arguments.dropFirst())))

@@ -1,0 +1,176 @@
+import Atomics
+import CEventShim
+import Glibc
+import Protocol
+
+/// One client socket on one worker: reads what arrived, runs every complete request in it,
+/// and writes all their replies with one `write`.
+final class ClientConnection {
+    /// Replies pending past this size stop parsing until the client reads them, which
+    /// bounds the memory a client that never reads can take.
+    static let outputHighWater = 4 << 20
+    /// Read buffers larger than this are given back once they are empty again.
+    static let retainedBufferSize = 64 << 10
+
+    let fd: Int32
+    unowned let worker: Worker
+    let lastCommand: ManagedAtomic<Int64>
+    private let input = ByteBuffer(capacity: 2048)
+    private let output = ByteBuffer(capacity: 2048)
+    private var readEvent: OpaquePointer?
+    private var writeEvent: OpaquePointer?
+    private var context: UnsafeMutableRawPointer?
+    /// Bytes of a rejected data block still to be discarded as they arrive.
+    private var swallowRemaining = 0
+    private var closeAfterWrite = false
+    private var waitingToWrite = false
+    private var closed = false
+
+    init(fd: Int32, worker: Worker) {
+        self.fd = fd
+        self.worker = worker
+        self.lastCommand = ManagedAtomic(worker.server.clock.now())
+    }
+
+    func start() {
+        context = CallbackContext.retain(self)
+        readEvent = event_new(worker.base, fd, Int16(EV_READ | EV_PERSIST), onReadable, context)
+        writeEvent = event_new(worker.base, fd, Int16(EV_WRITE | EV_PERSIST), onWritable, context)
+        event_add(readEvent, nil)
+    }
+
+    fileprivate func readable() {
+        let space = input.writableSpace(minimum: 16 * 1024)
+        let received = read(fd, space.baseAddress, space.count)
+        if received > 0 {
+            input.commit(received)
+            worker.statistics.add(.bytesRead, UInt64(received))
+            lastCommand.store(worker.server.clock.now(), ordering: .relaxed)
+            processInput()
+            flush()
+        } else if received == 0 || (errno != EAGAIN && errno != EINTR) {
+            close()
+        }
+    }
+
+    fileprivate func writable() {
+        flush()
+        if !waitingToWrite, !closed, !input.isEmpty {
+            // Parsing stopped at the high-water mark; continue with what is buffered.
+            processInput()
+            flush()
+        }
+    }
+
+    /// Runs every complete request at the front of the input buffer.
+    private func processInput() {
+        let bytes = input.bytes
+        var offset = min(swallowRemaining, bytes.count)
+        swallowRemaining -= offset
+        let parser = worker.parser
+        let executor = worker.executor
+        parsing: while offset < bytes.count, !closeAfterWrite {
+            let request = UnsafeRawBufferPointer(rebasing: bytes[offset...])
+            switch parser.parse(request) {
+            case .needMoreData:
+                break parsing
+            case .command(let command, let consumed):
+                offset += consumed
+                switch executor.execute(command, request: request, client: fd, output: output) {
+                case .proceed: break
+                case .close: closeAfterWrite = true
+                case .swallow(let count): offset += swallow(count, available: bytes.count - offset)
+                }
+            case .reject(let error, let consumed, let swallow, let close):
+                if let error {
+                    output.append(error.replyText)
+                    output.append("\r\n")
+                }
+                offset += consumed
+                offset += self.swallow(swallow, available: bytes.count - offset)
+                if close { closeAfterWrite = true }
+            }
+            if output.count >= Self.outputHighWater { break }
+        }
+        input.removeFirst(offset)
+        if input.isEmpty, input.capacity > Self.retainedBufferSize {
+            input.shrink(to: 2048)
+        }
+        if input.count > max(worker.server.settings.itemSizeMax * 2, 4 << 20) {
+            // A request this large without being complete is not one memcached would take either.
+            closeAfterWrite = true
+        }
+    }
+
+    /// Starts discarding `count` bytes; returns how many of the `available` ones go now.
+    private func swallow(_ count: Int, available: Int) -> Int {
+        let now = min(count, available)
+        swallowRemaining = count - now
+        return now
+    }
+
+    /// Writes pending replies; on a full socket waits for it to drain without reading more.
+    private func flush() {
+        var written = 0
+        while written < output.count {
+            let n = write(fd, output.base + written, output.count - written)
+            if n > 0 {
+                written += n
+            } else if n < 0, errno == EINTR {
+                continue
+            } else if n < 0, errno == EAGAIN {
+                break
+            } else {
+                close()
+                return
+            }
+        }
+        worker.statistics.add(.bytesWritten, UInt64(written))
+        output.removeFirst(written)
+        if output.isEmpty {
+            if output.capacity > Self.retainedBufferSize { output.shrink(to: 2048) }
+            if closeAfterWrite {
+                close()
+            } else if waitingToWrite {
+                waitingToWrite = false
+                event_del(writeEvent)
+                event_add(readEvent, nil)
+            }
+        } else if !waitingToWrite {
+            waitingToWrite = true
+            event_del(readEvent)
+            event_add(writeEvent, nil)
+        }
+    }
+
+    /// For shutdown: write what is pending (bounded by a send timeout), then close.
+    func finishAndClose() {
+        if !output.isEmpty {
+            let flags = fcntl(fd, F_GETFL)
+            _ = fcntl(fd, F_SETFL, flags & ~O_NONBLOCK)
+            var timeout = timeval(tv_sec: 2, tv_usec: 0)
+            setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+            closeAfterWrite = true
+            flush()
+        }
+        close()
+    }
+
+    func close() {
+        guard !closed else { return }
+        closed = true
+        event_free(readEvent)
+        event_free(writeEvent)
+        Glibc.close(fd)
+        worker.connectionClosed(self)
+        CallbackContext<ClientConnection>.release(context)
+    }
+}
+
+private let onReadable: event_callback_fn = { _, _, context in
+    CallbackContext<ClientConnection>.object(from: context).readable()
+}
+
+private let onWritable: event_callback_fn = { _, _, context in
+    CallbackContext<ClientConnection>.object(from: context).writable()
+}

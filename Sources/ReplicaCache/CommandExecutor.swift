@@ -1,0 +1,176 @@
+import Protocol
+import Storage
+
+/// The only place where a decoded command meets the cache: it runs the command and writes
+/// memcached's reply for it.
+struct CommandExecutor {
+    /// What the connection does after a command.
+    enum Disposition {
+        case proceed
+        /// Close once the replies so far are written (`quit`).
+        case close
+        /// Discard the next `count` bytes as they arrive (a rejected data block).
+        case swallow(Int)
+    }
+
+    let cache: Cache
+    let server: ServerState
+    let statistics: WorkerStatistics
+    let maxKeyLength: Int
+
+    /// Runs `command`, whose ranges point into `request`, appending its reply to `output`;
+    /// `client` identifies the requesting connection in `stats conns`.
+    func execute(
+        _ command: Command, request: UnsafeRawBufferPointer, client: Int32, output: ByteBuffer
+    ) -> Disposition {
+        switch command {
+        case .retrieve(let retrieval):
+            retrieve(retrieval, request: request, output: output)
+        case .store(let store):
+            self.store(store, request: request, output: output)
+        case .storeTooLarge(let mode, let key, let noreply, let swallow):
+            statistics.add(.storeTooLarge)
+            // memcached unlinks the old item on a too-large set, so a later get cannot see stale data.
+            if mode == .set { _ = cache.delete(key: UnsafeRawBufferPointer(rebasing: request[key])) }
+            reply("SERVER_ERROR object too large for cache\r\n", unless: noreply, to: output)
+            return .swallow(swallow)
+        case .delete(let key, let noreply):
+            let deleted = cache.delete(key: UnsafeRawBufferPointer(rebasing: request[key]))
+            statistics.add(deleted ? .deleteHits : .deleteMisses)
+            reply(deleted ? "DELETED\r\n" : "NOT_FOUND\r\n", unless: noreply, to: output)
+        case .arithmetic(let arithmetic):
+            self.arithmetic(arithmetic, request: request, output: output)
+        case .touch(let key, let exptime, let noreply):
+            statistics.add(.cmdTouch)
+            let touched = cache.touch(key: UnsafeRawBufferPointer(rebasing: request[key]), exptime: exptime)
+            statistics.add(touched ? .touchHits : .touchMisses)
+            reply(touched ? "TOUCHED\r\n" : "NOT_FOUND\r\n", unless: noreply, to: output)
+        case .flushAll(let delay, let noreply):
+            statistics.add(.cmdFlush)
+            cache.flushAll(delay: delay)
+            reply("OK\r\n", unless: noreply, to: output)
+        case .version:
+            output.append("VERSION ")
+            output.append(ServerState.version)
+            output.append("\r\n")
+        case .verbosity(let level, let noreply):
+            server.setVerbosity(level)
+            reply("OK\r\n", unless: noreply, to: output)
+        case .quit:
+            return .close
+        case .shutdown(let graceful):
+            server.requestShutdown(graceful: graceful)
+            return .close
+        case .stats(let group):
+            StatsReporter(server: server).report(group, client: client, to: output)
+        case .lruCrawlerMetadump(let all):
+            guard all else {
+                output.append("CLIENT_ERROR bad command line format\r\n")
+                return .proceed
+            }
+            MetadumpWriter(cache: cache).write(to: output)
+        }
+        return .proceed
+    }
+
+    private func reply(_ text: StaticString, unless noreply: Bool, to output: ByteBuffer) {
+        if !noreply { output.append(text) }
+    }
+
+    private func retrieve(_ request: RetrieveRequest, request bytes: UnsafeRawBufferPointer, output: ByteBuffer) {
+        let touching = request.touchExptime != nil
+        let start = output.count
+        for key in KeyList(bytes, keys: request.keys) {
+            guard key.count <= maxKeyLength else {
+                // memcached answers an over-long key with the error alone, dropping this command's values.
+                output.truncate(to: start)
+                output.append("CLIENT_ERROR bad command line format\r\n")
+                return
+            }
+            let keyBytes = UnsafeRawBufferPointer(rebasing: bytes[key])
+            statistics.add(touching ? .cmdTouch : .cmdGet)
+            let found: Bool? = cache.withItem(key: keyBytes, touchExptime: request.touchExptime) { item in
+                if request.withCAS {
+                    output.append(item.replyHeader)
+                    output.append(UInt8(ascii: " "))
+                    output.appendDecimal(item.casUnique)
+                    output.append("\r\n")
+                    output.append(item.valueWithTerminator)
+                } else {
+                    output.append(item.getReply)
+                }
+                return true
+            }
+            if touching {
+                statistics.add(found != nil ? .touchHits : .touchMisses)
+            } else {
+                statistics.add(found != nil ? .getHits : .getMisses)
+            }
+        }
+        output.append("END\r\n")
+    }
+
+    private func store(_ request: StoreRequest, request bytes: UnsafeRawBufferPointer, output: ByteBuffer) {
+        statistics.add(.cmdSet)
+        let result = cache.store(
+            request.mode.storeOperation, key: UnsafeRawBufferPointer(rebasing: bytes[request.key]),
+            flags: request.flags, exptime: request.exptime,
+            value: UnsafeRawBufferPointer(rebasing: bytes[request.value]), casUnique: request.casUnique)
+        let text: StaticString
+        switch result {
+        case .stored:
+            if request.mode == .cas { statistics.add(.casHits) }
+            text = "STORED\r\n"
+        case .notStored:
+            text = "NOT_STORED\r\n"
+        case .exists:
+            statistics.add(.casBadval)
+            text = "EXISTS\r\n"
+        case .notFound:
+            statistics.add(.casMisses)
+            text = "NOT_FOUND\r\n"
+        case .tooLarge:
+            statistics.add(.storeTooLarge)
+            text = "SERVER_ERROR object too large for cache\r\n"
+        case .outOfMemory:
+            statistics.add(.storeNoMemory)
+            text = "SERVER_ERROR out of memory storing object\r\n"
+        }
+        reply(text, unless: request.noreply, to: output)
+    }
+
+    private func arithmetic(_ request: ArithmeticRequest, request bytes: UnsafeRawBufferPointer, output: ByteBuffer) {
+        let result = cache.arithmetic(
+            key: UnsafeRawBufferPointer(rebasing: bytes[request.key]), delta: request.delta,
+            increment: request.increment)
+        switch result {
+        case .value(let value):
+            statistics.add(request.increment ? .incrHits : .decrHits)
+            if !request.noreply {
+                output.appendDecimal(value)
+                output.append("\r\n")
+            }
+        case .notFound:
+            statistics.add(request.increment ? .incrMisses : .decrMisses)
+            reply("NOT_FOUND\r\n", unless: request.noreply, to: output)
+        case .nonNumeric:
+            reply(
+                "CLIENT_ERROR cannot increment or decrement non-numeric value\r\n", unless: request.noreply, to: output)
+        case .outOfMemory:
+            reply("SERVER_ERROR out of memory\r\n", unless: request.noreply, to: output)
+        }
+    }
+}
+
+extension StoreMode {
+    var storeOperation: StoreOperation {
+        switch self {
+        case .set: .set
+        case .add: .add
+        case .replace: .replace
+        case .append: .append
+        case .prepend: .prepend
+        case .cas: .cas
+        }
+    }
+}

@@ -1,0 +1,122 @@
+import ArgumentParser
+
+/// The command line: memcached's flags with memcached's meanings.
+struct Options: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "replicacache",
+        abstract: "A memcached-compatible cache server that mirrors every write to a peer.",
+        discussion: "Unsupported memcached flags are refused with status 2."
+    )
+
+    @Option(name: [.customShort("p"), .customLong("port")], help: "TCP port to listen on (0 picks a free one).")
+    var port: Int = 11211
+
+    @Option(name: [.customShort("U"), .customLong("udp-port")], help: "UDP port; only 0 (off) is supported.")
+    var udpPort: Int = 0
+
+    @Option(name: [.customShort("l"), .customLong("listen")], help: "Interface to listen on (default: all).")
+    var listen: String = ""
+
+    @Option(name: [.customShort("t"), .customLong("threads")], help: "Number of worker threads.")
+    var threads: Int = 4
+
+    @Option(
+        name: [.customShort("m"), .customLong("memory-limit")], help: "Item memory in megabytes (k/m/g suffix allowed)."
+    )
+    var memoryLimit: String = "64"
+
+    @Flag(
+        name: [.customShort("M"), .customLong("disable-evictions")],
+        help: "Return an error when memory is full instead of evicting.")
+    var disableEvictions = false
+
+    @Option(name: [.customShort("c"), .customLong("conn-limit")], help: "Maximum simultaneous connections.")
+    var connectionLimit: Int = 1024
+
+    @Option(name: [.customShort("I"), .customLong("max-item-size")], help: "Maximum item size, e.g. 1m or 512k.")
+    var maxItemSize: String = "1m"
+
+    @Flag(name: [.customShort("v"), .customLong("verbose")], help: "Verbose (-vv more verbose).")
+    var verbosity: Int
+
+    @Flag(name: [.customShort("d"), .customLong("daemon")], help: "Run as a daemon.")
+    var daemonize = false
+
+    @Option(name: [.customShort("u"), .customLong("user")], help: "User to run as when started as root.")
+    var user: String?
+
+    @Option(name: [.customShort("P"), .customLong("pidfile")], help: "Write the process id to this file.")
+    var pidFile: String?
+
+    @Flag(name: [.customShort("A"), .customLong("enable-shutdown")], help: "Allow the shutdown command.")
+    var enableShutdown = false
+
+    @Flag(name: [.customShort("V"), .customLong("version")], help: "Print the version and exit.")
+    var printVersion = false
+
+    @Option(name: [.customShort("b"), .customLong("listen-backlog")], help: "Listen queue length.")
+    var listenBacklog: Int32 = 1024
+
+    @Option(
+        name: [.customShort("R"), .customLong("max-reqs-per-event")],
+        help: "Accepted for compatibility; every read batch is parsed whole.")
+    var maxRequestsPerEvent: Int = 20
+
+    @Option(name: [.customShort("B"), .customLong("protocol")], help: "Binding protocol: auto or ascii.")
+    var bindingProtocol: String = "auto"
+
+    @Option(name: [.customShort("o"), .customLong("extended")], help: "Comma-separated extended options.")
+    var extended: [String] = []
+
+    func validate() throws {
+        guard (0...65535).contains(port) else { throw ValidationError("port must be between 0 and 65535") }
+        guard udpPort == 0 else { throw ValidationError("UDP is not supported: use -U 0") }
+        guard (1...256).contains(threads) else { throw ValidationError("number of threads must be between 1 and 256") }
+        guard connectionLimit > 0 else { throw ValidationError("maximum connections must be greater than 0") }
+        guard ["auto", "ascii"].contains(bindingProtocol) else {
+            throw ValidationError("unsupported binding protocol \(bindingProtocol): use auto or ascii")
+        }
+        for option in extended.flatMap({ $0.split(separator: ",") }) {
+            throw ValidationError("unsupported extended option: \(option)")
+        }
+        _ = try settings()
+    }
+
+    /// The validated values the server runs with.
+    func settings() throws -> Settings {
+        guard let megabytes = Self.byteCount(memoryLimit, defaultUnit: 1 << 20), megabytes > 0 else {
+            throw ValidationError("invalid memory limit: \(memoryLimit)")
+        }
+        guard let itemSize = Self.byteCount(maxItemSize, defaultUnit: 1) else {
+            throw ValidationError("invalid max item size: \(maxItemSize)")
+        }
+        guard itemSize >= 1024 else { throw ValidationError("item max size cannot be less than 1024 bytes") }
+        guard itemSize <= 1024 * 1024 * 1024 else {
+            throw ValidationError("cannot set item size limit higher than 1 GB")
+        }
+        guard itemSize <= megabytes / 2 else {
+            throw ValidationError("cannot set item size limit higher than 1/2 of memory max")
+        }
+        return Settings(
+            port: UInt16(port), listenAddress: listen, threadCount: threads, memoryLimit: megabytes,
+            evictionsEnabled: !disableEvictions, maxConnections: connectionLimit, itemSizeMax: itemSize,
+            verbosity: verbosity, shutdownEnabled: enableShutdown, listenBacklog: listenBacklog,
+            requestsPerEvent: maxRequestsPerEvent)
+    }
+
+    /// "64", "1m", "512k", "2g" → bytes, with `defaultUnit` for a bare number.
+    static func byteCount(_ text: String, defaultUnit: Int) -> Int? {
+        guard let last = text.last else { return nil }
+        let unit: Int
+        let digits: Substring
+        switch last {
+        case "k", "K": (unit, digits) = (1 << 10, text.dropLast())
+        case "m", "M": (unit, digits) = (1 << 20, text.dropLast())
+        case "g", "G": (unit, digits) = (1 << 30, text.dropLast())
+        default: (unit, digits) = (defaultUnit, Substring(text))
+        }
+        guard let value = Int(digits), value >= 0 else { return nil }
+        let (bytes, overflow) = value.multipliedReportingOverflow(by: unit)
+        return overflow ? nil : bytes
+    }
+}

@@ -1,0 +1,99 @@
+import CEventShim
+import Glibc
+import Logging
+import Storage
+
+/// Starts the listener, the workers and the housekeeping timers, and runs until told to stop.
+final class Server {
+    /// How often the clock is refreshed and a bounded expiry sweep runs.
+    static let tickInterval = timeval(tv_sec: 1, tv_usec: 0)
+    static let sweepBudget = 2_000
+
+    private let settings: Settings
+    private let logger: Logger
+    private let base: OpaquePointer
+    private let clock = CoarseClock()
+    private var state: ServerState!
+    private var listener: Listener!
+    private var threads: [pthread_t] = []
+    private var events: [OpaquePointer?] = []
+    private var context: UnsafeMutableRawPointer?
+    private var stopping = false
+
+    init(settings: Settings, logger: Logger) throws(ServerError) {
+        self.settings = settings
+        self.logger = logger
+        guard let base = event_base_new() else { throw .eventLoop("event_base_new failed") }
+        self.base = base
+    }
+
+    /// Binds the port; failures here still reach the terminal before `-d` detaches.
+    func bind() throws(ServerError) {
+        let fd = try Socket.listen(host: settings.listenAddress, port: settings.port, backlog: settings.listenBacklog)
+        let wake = try WakeSignal(base: base)
+        state = ServerState(settings: settings, clock: clock) { _ in wake.fire() }
+        listener = Listener(fd: fd, server: state, base: base)
+        shutdownWake = wake
+    }
+
+    private var shutdownWake: WakeSignal?
+
+    var port: UInt16 { Socket.localPort(listener.fd) }
+
+    /// Runs until SIGTERM, SIGINT or `shutdown`; returns the exit status.
+    func run() throws(ServerError) -> Int32 {
+        var workers: [Worker] = []
+        for index in 0..<settings.threadCount {
+            workers.append(try Worker(index: index, server: state))
+        }
+        state.attach(workers: workers, listeningPort: port)
+        threads = workers.map { $0.start() }
+        context = CallbackContext.retain(self)
+        for signal in [SIGTERM, SIGINT] {
+            let event = evsignal_new_shim(base, signal, onStopSignal, context)
+            event_add(event, nil)
+            events.append(event)
+        }
+        let tick = event_new(base, -1, Int16(EV_PERSIST), onTick, context)
+        var interval = Self.tickInterval
+        event_add(tick, &interval)
+        events.append(tick)
+        shutdownWake?.arm(onShutdownCommand, context: context)
+        listener.start()
+        logger.info("listening", metadata: ["port": "\(port)", "threads": "\(settings.threadCount)"])
+        event_base_dispatch(base)
+
+        for worker in workers { worker.stop() }
+        for thread in threads { pthread_join(thread, nil) }
+        for event in events { event_free(event) }
+        shutdownWake?.disarm()
+        CallbackContext<Server>.release(context)
+        logger.info("stopped")
+        return 0
+    }
+
+    fileprivate func stop(reason: String) {
+        guard !stopping else { return }
+        stopping = true
+        logger.info("shutting down", metadata: ["reason": "\(reason)"])
+        listener.stop()
+        event_base_loopexit(base, nil)
+    }
+
+    fileprivate func tick() {
+        clock.refresh()
+        _ = state.cache.sweepExpired(budget: Self.sweepBudget)
+    }
+}
+
+private let onStopSignal: event_callback_fn = { signal, _, context in
+    CallbackContext<Server>.object(from: context).stop(reason: "signal \(signal)")
+}
+
+private let onTick: event_callback_fn = { _, _, context in
+    CallbackContext<Server>.object(from: context).tick()
+}
+
+private let onShutdownCommand: event_callback_fn = { _, _, context in
+    CallbackContext<Server>.object(from: context).stop(reason: "shutdown command")
+}

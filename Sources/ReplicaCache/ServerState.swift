@@ -1,0 +1,80 @@
+import Atomics
+import Glibc
+import Storage
+import Synchronization
+
+/// What every thread of the server shares: settings, the cache, and server-wide counters.
+final class ServerState: @unchecked Sendable {
+    static let version: StaticString = "1.6.18-replicacache-0.1.0"
+
+    let settings: Settings
+    let cache: Cache
+    let clock: CoarseClock
+    let startTime: Int64
+    let processID = getpid()
+    /// Filled once at start-up, before any worker runs.
+    private(set) var workers: [Worker] = []
+    private(set) var listeningPort: UInt16 = 0
+
+    /// Descriptors memcached keeps back from `-c` for its own use; we keep the same number
+    /// so that `-c` admits the same number of clients.
+    var reservedDescriptors: Int { 5 * settings.threadCount }
+    var connectionLimit: Int { max(1, settings.maxConnections - reservedDescriptors) }
+
+    let currentConnections = ManagedAtomic<Int>(0)
+    let totalConnections = ManagedAtomic<Int>(0)
+    let rejectedConnections = ManagedAtomic<Int>(0)
+    let verbosity: ManagedAtomic<Int>
+    /// Counter values at the last `stats reset`, subtracted when reporting.
+    private let baseline = Mutex<[UInt64]>(Array(repeating: 0, count: Counter.allCases.count))
+    private let shutdownRequest: @Sendable (Bool) -> Void
+
+    init(settings: Settings, clock: CoarseClock, shutdownRequest: @escaping @Sendable (Bool) -> Void) {
+        self.settings = settings
+        self.clock = clock
+        self.startTime = clock.now()
+        self.verbosity = ManagedAtomic(settings.verbosity)
+        self.shutdownRequest = shutdownRequest
+        let shards = max(64, (settings.threadCount * 16).nextPowerOfTwo)
+        self.cache = Cache(
+            configuration: CacheConfiguration(
+                memoryLimit: settings.memoryLimit, itemSizeMax: settings.itemSizeMax,
+                evictionEnabled: settings.evictionsEnabled, shardCount: shards),
+            clock: clock)
+    }
+
+    func attach(workers: [Worker], listeningPort: UInt16) {
+        self.workers = workers
+        self.listeningPort = listeningPort
+    }
+
+    func setVerbosity(_ level: Int) {
+        verbosity.store(level, ordering: .relaxed)
+    }
+
+    func requestShutdown(graceful: Bool) {
+        shutdownRequest(graceful)
+    }
+
+    /// A counter summed over all workers since the last `stats reset`.
+    func total(_ counter: Counter) -> UInt64 {
+        let sum = workers.reduce(UInt64(0)) { $0 &+ $1.statistics.value(counter) }
+        return sum &- baseline.withLock { $0[counter.rawValue] }
+    }
+
+    func resetStatistics() {
+        let current = Counter.allCases.map { counter in
+            workers.reduce(UInt64(0)) { $0 &+ $1.statistics.value(counter) }
+        }
+        baseline.withLock { $0 = current }
+        totalConnections.store(0, ordering: .relaxed)
+        rejectedConnections.store(0, ordering: .relaxed)
+        cache.resetStatistics()
+    }
+}
+
+extension Int {
+    fileprivate var nextPowerOfTwo: Int {
+        self <= 1 ? 1 : 1 << (Int.bitWidth - (self - 1).leadingZeroBitCount)
+    }
+}

@@ -1,0 +1,14 @@
+/// The server's configuration after the command line was validated.
+struct Settings: Sendable {
+    var port: UInt16
+    var listenAddress: String
+    var threadCount: Int
+    var memoryLimit: Int
+    var evictionsEnabled: Bool
+    var maxConnections: Int
+    var itemSizeMax: Int
+    var verbosity: Int
+    var shutdownEnabled: Bool
+    var listenBacklog: Int32
+    var requestsPerEvent: Int
+}

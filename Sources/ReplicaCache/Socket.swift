@@ -1,0 +1,97 @@
+import CEventShim
+import Glibc
+
+/// Thin wrappers over the socket calls the listener and connections make.
+enum Socket {
+    /// A non-blocking, close-on-exec listening socket bound to `host:port`.
+    static func listen(host: String, port: UInt16, backlog: Int32) throws(ServerError) -> Int32 {
+        var hints = addrinfo()
+        hints.ai_family = AF_UNSPEC
+        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+        hints.ai_flags = AI_PASSIVE
+        var result: UnsafeMutablePointer<addrinfo>?
+        let node: String? = (host.isEmpty || host == "*") ? nil : host
+        let status = getaddrinfo(node, String(port), &hints, &result)
+        guard status == 0, let first = result else {
+            throw .cannotListen("cannot resolve \(host): \(String(cString: gai_strerror(status)))")
+        }
+        defer { freeaddrinfo(result) }
+        var lastError = "no address"
+        var info: UnsafeMutablePointer<addrinfo>? = first
+        while let candidate = info {
+            info = candidate.pointee.ai_next
+            let fd = socket(
+                candidate.pointee.ai_family, candidate.pointee.ai_socktype | Int32(SOCK_CLOEXEC.rawValue), 0)
+            guard fd >= 0 else { continue }
+            var one: Int32 = 1
+            setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
+            if bind(fd, candidate.pointee.ai_addr, candidate.pointee.ai_addrlen) == 0, Glibc.listen(fd, backlog) == 0 {
+                makeNonBlocking(fd)
+                return fd
+            }
+            lastError = String(cString: strerror(errno))
+            close(fd)
+        }
+        throw .cannotListen("failed to listen on \(host):\(port): \(lastError)")
+    }
+
+    /// A non-blocking, close-on-exec pipe: (read end, write end).
+    static func makePipe() throws(ServerError) -> (Int32, Int32) {
+        var fds: [Int32] = [0, 0]
+        guard pipe(&fds) == 0 else { throw .eventLoop("pipe failed: \(String(cString: strerror(errno)))") }
+        for fd in fds {
+            makeNonBlocking(fd)
+            _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
+        }
+        return (fds[0], fds[1])
+    }
+
+    static func makeNonBlocking(_ fd: Int32) {
+        let flags = fcntl(fd, F_GETFL)
+        _ = fcntl(fd, F_SETFL, flags | O_NONBLOCK)
+    }
+
+    static func disableNagle(_ fd: Int32) {
+        var one: Int32 = 1
+        setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
+    }
+
+    /// The bound port of a listening socket (for `-p 0`).
+    static func localPort(_ fd: Int32) -> UInt16 {
+        var storage = sockaddr_storage()
+        var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
+        let result = withUnsafeMutablePointer(to: &storage) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                getsockname(fd, __SOCKADDR_ARG(__sockaddr__: $0), &length)
+            }
+        }
+        guard result == 0 else { return 0 }
+        return withUnsafePointer(to: &storage) {
+            $0.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { UInt16(bigEndian: $0.pointee.sin_port) }
+        }
+    }
+
+    /// "tcp:ADDR:PORT" of the peer, as `stats conns` prints it.
+    static func peerDescription(_ fd: Int32) -> String {
+        var storage = sockaddr_storage()
+        var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
+        let result = withUnsafeMutablePointer(to: &storage) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                getpeername(fd, __SOCKADDR_ARG(__sockaddr__: $0), &length)
+            }
+        }
+        guard result == 0 else { return "tcp:unknown" }
+        var host = [CChar](repeating: 0, count: Int(NI_MAXHOST))
+        var service = [CChar](repeating: 0, count: Int(NI_MAXSERV))
+        let flags = NI_NUMERICHOST | NI_NUMERICSERV
+        let status = withUnsafePointer(to: &storage) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                getnameinfo($0, length, &host, socklen_t(host.count), &service, socklen_t(service.count), flags)
+            }
+        }
+        guard status == 0 else { return "tcp:unknown" }
+        let hostText = host.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+        let serviceText = service.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+        return "tcp:\(hostText):\(serviceText)"
+    }
+}

@@ -1,0 +1,161 @@
+import CEventShim
+import Glibc
+import Protocol
+import Storage
+
+/// Writes the `stats` groups with memcached's names and meanings.
+struct StatsReporter {
+    let server: ServerState
+
+    func report(_ group: StatsGroup, client: Int32, to output: ByteBuffer) {
+        switch group {
+        case .general: general(output)
+        case .settings: settings(output)
+        case .items: items(output)
+        case .slabs: slabs(output)
+        case .conns: conns(client: client, output)
+        case .reset:
+            server.resetStatistics()
+            output.append("RESET\r\n")
+            return
+        case .unknown:
+            output.append("ERROR\r\n")
+            return
+        }
+        output.append("END\r\n")
+    }
+
+    private func line(_ name: StaticString, _ value: UInt64, _ output: ByteBuffer) {
+        output.append("STAT ")
+        output.append(name)
+        output.append(UInt8(ascii: " "))
+        output.appendDecimal(value)
+        output.append("\r\n")
+    }
+
+    private func line(_ name: StaticString, _ value: Int, _ output: ByteBuffer) {
+        line(name, UInt64(max(0, value)), output)
+    }
+
+    private func line(_ name: String, _ value: String, _ output: ByteBuffer) {
+        output.append("STAT ")
+        output.append(name)
+        output.append(UInt8(ascii: " "))
+        output.append(value)
+        output.append("\r\n")
+    }
+
+    private func general(_ output: ByteBuffer) {
+        let now = server.clock.now()
+        let cache = server.cache.statistics()
+        var usage = rusage()
+        getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
+        line("pid", Int(server.processID), output)
+        line("uptime", Int(now - server.startTime), output)
+        line("time", Int(now), output)
+        line("version", "\(ServerState.version)", output)
+        line("libevent", String(cString: event_get_version()), output)
+        line("pointer_size", Int.bitWidth, output)
+        line("rusage_user", Self.seconds(usage.ru_utime), output)
+        line("rusage_system", Self.seconds(usage.ru_stime), output)
+        line("max_connections", server.settings.maxConnections, output)
+        line("curr_connections", server.currentConnections.load(ordering: .relaxed), output)
+        line("total_connections", server.totalConnections.load(ordering: .relaxed), output)
+        line("rejected_connections", server.rejectedConnections.load(ordering: .relaxed), output)
+        line("connection_structures", server.currentConnections.load(ordering: .relaxed), output)
+        line("reserved_fds", server.reservedDescriptors, output)
+        for counter in [Counter.cmdGet, .cmdSet, .cmdFlush, .cmdTouch, .cmdMeta] {
+            line(counter.statName, server.total(counter), output)
+        }
+        line("get_hits", server.total(.getHits), output)
+        line("get_misses", server.total(.getMisses), output)
+        line("get_expired", cache.getExpired, output)
+        line("get_flushed", cache.getFlushed, output)
+        for counter in Counter.allCases where counter.rawValue >= Counter.deleteMisses.rawValue {
+            line(counter.statName, server.total(counter), output)
+        }
+        line("limit_maxbytes", server.settings.memoryLimit, output)
+        line("accepting_conns", 1, output)
+        line("threads", server.settings.threadCount, output)
+        line("bytes", cache.bytes, output)
+        line("curr_items", cache.currItems, output)
+        line("total_items", cache.totalItems, output)
+        line("expired_unfetched", cache.expiredUnfetched, output)
+        line("evicted_unfetched", cache.evictedUnfetched, output)
+        line("evictions", cache.evictions, output)
+        line("reclaimed", cache.reclaimed, output)
+        line("crawler_reclaimed", cache.crawlerReclaimed, output)
+    }
+
+    private func settings(_ output: ByteBuffer) {
+        let settings = server.settings
+        line("maxbytes", settings.memoryLimit, output)
+        line("maxconns", settings.maxConnections, output)
+        line("tcpport", Int(server.listeningPort), output)
+        line("udpport", 0, output)
+        line("inter", settings.listenAddress.isEmpty ? "NULL" : settings.listenAddress, output)
+        line("verbosity", server.verbosity.load(ordering: .relaxed), output)
+        line("evictions", settings.evictionsEnabled ? "on" : "off", output)
+        line("shutdown_command", settings.shutdownEnabled ? "yes" : "no", output)
+        line("num_threads", settings.threadCount, output)
+        line("reqs_per_event", settings.requestsPerEvent, output)
+        line("cas_enabled", "yes", output)
+        line("tcp_backlog", Int(settings.listenBacklog), output)
+        line("binding_protocol", "auto-negotiate", output)
+        line("auth_enabled_sasl", "no", output)
+        line("auth_enabled_ascii", "no", output)
+        line("item_size_max", settings.itemSizeMax, output)
+        line("maxconns_fast", "yes", output)
+        line("flush_enabled", "yes", output)
+        line("dump_enabled", "yes", output)
+        line("idle_timeout", 0, output)
+    }
+
+    private func items(_ output: ByteBuffer) {
+        for size in server.cache.sizeClassStatistics() where size.items > 0 {
+            let prefix = "items:\(size.id):"
+            line(prefix + "number", "\(size.items)", output)
+            line(prefix + "mem_requested", "\(size.requestedBytes)", output)
+            line(prefix + "evicted", "\(size.evictions)", output)
+            line(prefix + "evicted_nonzero", "\(size.evictedNonzero)", output)
+            line(prefix + "evicted_time", "\(size.evictedTime)", output)
+            line(prefix + "outofmemory", "\(size.outOfMemory)", output)
+            line(prefix + "reclaimed", "\(size.reclaimed)", output)
+            line(prefix + "expired_unfetched", "\(size.expiredUnfetched)", output)
+            line(prefix + "evicted_unfetched", "\(size.evictedUnfetched)", output)
+            line(prefix + "crawler_reclaimed", "\(size.crawlerReclaimed)", output)
+        }
+    }
+
+    private func slabs(_ output: ByteBuffer) {
+        let classes = server.cache.sizeClassStatistics().filter { $0.items > 0 }
+        for size in classes {
+            line("\(size.id):chunk_size", "\(size.chunkSize)", output)
+            line("\(size.id):chunks_per_page", "\(size.chunksPerPage)", output)
+            line("\(size.id):used_chunks", "\(size.items)", output)
+        }
+        line("active_slabs", classes.count, output)
+        line("total_malloced", classes.reduce(0) { $0 + $1.bytes }, output)
+    }
+
+    private func conns(client: Int32, _ output: ByteBuffer) {
+        let now = server.clock.now()
+        let listenAddress =
+            "tcp:\(server.settings.listenAddress.isEmpty ? "*" : server.settings.listenAddress):"
+            + "\(server.listeningPort)"
+        for worker in server.workers {
+            let summaries = worker.connectionDirectory.withLock { $0 }
+            for (fd, summary) in summaries.sorted(by: { $0.key < $1.key }) {
+                line("\(fd):addr", summary.address, output)
+                line("\(fd):listen_addr", listenAddress, output)
+                line("\(fd):state", fd == client ? "conn_parse_cmd" : "conn_waiting", output)
+                line("\(fd):secs_since_last_cmd", "\(now - summary.lastCommand.load(ordering: .relaxed))", output)
+            }
+        }
+    }
+
+    private static func seconds(_ time: timeval) -> String {
+        let micros = String(time.tv_usec)
+        return "\(time.tv_sec)." + String(repeating: "0", count: max(0, 6 - micros.count)) + micros
+    }
+}

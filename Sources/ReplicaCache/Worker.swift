@@ -1,0 +1,130 @@
+import Atomics
+import CEventShim
+import Glibc
+import Protocol
+import Synchronization
+
+/// One worker thread: its own `event_base`, the connections handed to it, and its counters.
+final class Worker: @unchecked Sendable {
+    let index: Int
+    let base: OpaquePointer
+    let server: ServerState
+    let statistics = WorkerStatistics()
+    let parser: TextParser
+    private(set) var executor: CommandExecutor
+
+    /// Sockets accepted by the listener thread, waiting to be adopted; -1 asks the worker to stop.
+    private let inbox = Mutex<[Int32]>([])
+    private let wakeRead: Int32
+    private let wakeWrite: Int32
+    private var wakeEvent: OpaquePointer?
+    private var wakeContext: UnsafeMutableRawPointer?
+    /// Touched only on this worker's thread.
+    private var connections: [Int32: ClientConnection] = [:]
+    /// Descriptions of this worker's connections for `stats conns`, read by any worker.
+    let connectionDirectory = Mutex<[Int32: ConnectionSummary]>([:])
+
+    init(index: Int, server: ServerState) throws(ServerError) {
+        self.index = index
+        self.server = server
+        var parser = TextParser(maxItemSize: server.settings.itemSizeMax)
+        parser.shutdownEnabled = server.settings.shutdownEnabled
+        self.parser = parser
+        self.executor = CommandExecutor(
+            cache: server.cache, server: server, statistics: statistics, maxKeyLength: parser.maxKeyLength)
+        guard let config = event_config_new() else { throw .eventLoop("event_config_new failed") }
+        defer { event_config_free(config) }
+        // Nobody but this thread touches the base, so libevent's own locking is not needed.
+        event_config_set_flag(config, Int32(EVENT_BASE_FLAG_NOLOCK.rawValue))
+        guard let base = event_base_new_with_config(config) else { throw .eventLoop("event_base_new failed") }
+        self.base = base
+        (wakeRead, wakeWrite) = try Socket.makePipe()
+    }
+
+    /// Starts the thread; returns its handle for joining.
+    func start() -> pthread_t {
+        wakeContext = CallbackContext.retain(self)
+        wakeEvent = event_new(base, wakeRead, Int16(EV_READ | EV_PERSIST), onWake, wakeContext)
+        event_add(wakeEvent, nil)
+        var thread = pthread_t()
+        let context = CallbackContext.retain(self)
+        let created = pthread_create(&thread, nil, runWorker, context)
+        precondition(created == 0, "pthread_create failed")
+        return thread
+    }
+
+    fileprivate func run() {
+        event_base_dispatch(base)
+        event_free(wakeEvent)
+        CallbackContext<Worker>.release(wakeContext)
+        close(wakeRead)
+        close(wakeWrite)
+    }
+
+    /// Called from the listener thread.
+    func adopt(_ fd: Int32) {
+        inbox.withLock { $0.append(fd) }
+        wake()
+    }
+
+    /// Called from the main thread: finish what is being written, close every connection, end the loop.
+    func stop() {
+        inbox.withLock { $0.append(-1) }
+        wake()
+    }
+
+    private func wake() {
+        var byte: UInt8 = 1
+        _ = write(wakeWrite, &byte, 1)
+    }
+
+    fileprivate func drainInbox() {
+        var scratch = [UInt8](repeating: 0, count: 64)
+        while read(wakeRead, &scratch, scratch.count) > 0 {}
+        let arrived = inbox.withLock { pending in
+            defer { pending.removeAll(keepingCapacity: true) }
+            return pending
+        }
+        for fd in arrived {
+            if fd < 0 {
+                shutDown()
+                return
+            }
+            let connection = ClientConnection(fd: fd, worker: self)
+            connections[fd] = connection
+            connectionDirectory.withLock {
+                $0[fd] = ConnectionSummary(address: Socket.peerDescription(fd), lastCommand: connection.lastCommand)
+            }
+            connection.start()
+        }
+    }
+
+    func connectionClosed(_ connection: ClientConnection) {
+        connections[connection.fd] = nil
+        connectionDirectory.withLock { $0[connection.fd] = nil }
+        server.currentConnections.wrappingDecrement(ordering: .relaxed)
+    }
+
+    private func shutDown() {
+        for connection in Array(connections.values) {
+            connection.finishAndClose()
+        }
+        event_base_loopexit(base, nil)
+    }
+}
+
+/// What `stats conns` shows of a connection.
+struct ConnectionSummary: @unchecked Sendable {
+    var address: String
+    var lastCommand: ManagedAtomic<Int64>
+}
+
+private let runWorker: @convention(c) (UnsafeMutableRawPointer?) -> UnsafeMutableRawPointer? = { context in
+    CallbackContext<Worker>.object(from: context).run()
+    CallbackContext<Worker>.release(context)
+    return nil
+}
+
+private let onWake: event_callback_fn = { _, _, context in
+    CallbackContext<Worker>.object(from: context).drainInbox()
+}
