@@ -1,0 +1,20 @@
+/// Limits and layout of a `Cache`, mirroring memcached's `-m`, `-I` and `-M` options.
+public struct CacheConfiguration: Sendable {
+    /// Upper bound, in bytes, on the sum of all item sizes (memcached `-m`).
+    public var memoryLimit: Int
+    /// Largest item accepted, in bytes, measured as memcached measures an item (memcached `-I`).
+    public var itemSizeMax: Int
+    /// Whether a full cache evicts from the LRU tail; `false` (memcached `-M`) answers `.outOfMemory` instead.
+    public var evictionEnabled: Bool
+    /// Number of independently locked shards; rounded up to a power of two.
+    public var shardCount: Int
+
+    public init(
+        memoryLimit: Int = 64 << 20, itemSizeMax: Int = 1 << 20, evictionEnabled: Bool = true, shardCount: Int = 64
+    ) {
+        self.memoryLimit = memoryLimit
+        self.itemSizeMax = itemSizeMax
+        self.evictionEnabled = evictionEnabled
+        self.shardCount = shardCount
+    }
+}

@@ -1,0 +1,95 @@
+/// A chained hash table of items: each bucket holds the first item, items chain through `chainNext`.
+struct HashIndex: ~Copyable {
+    private var buckets: UnsafeMutablePointer<ItemPointer?>
+    private var mask: Int
+    private(set) var count: Int = 0
+
+    init(bucketCount: Int) {
+        var size = 16
+        while size < bucketCount { size <<= 1 }
+        buckets = .allocate(capacity: size)
+        buckets.initialize(repeating: nil, count: size)
+        mask = size - 1
+    }
+
+    deinit {
+        buckets.deallocate()
+    }
+
+    var bucketCount: Int { mask + 1 }
+
+    func firstItem(inBucket bucket: Int) -> ItemPointer? {
+        buckets[bucket]
+    }
+
+    /// The item holding `key`, if any.
+    @inline(__always)
+    func find(_ key: UnsafeRawBufferPointer, hash: UInt64) -> ItemPointer? {
+        let shortHash = UInt32(truncatingIfNeeded: hash)
+        var candidate = buckets[Int(shortHash) & mask]
+        while let item = candidate {
+            if item.pointee.hash == shortHash && Int(item.pointee.keyLength) == key.count
+                && ItemBlock.keysEqual(item, key)
+            {
+                return item
+            }
+            candidate = item.pointee.chainNext
+        }
+        return nil
+    }
+
+    mutating func insert(_ item: ItemPointer) {
+        if (count + 1) * 4 > bucketCount * 3 { grow() }
+        let bucket = Int(item.pointee.hash) & mask
+        item.pointee.chainNext = buckets[bucket]
+        buckets[bucket] = item
+        count += 1
+    }
+
+    mutating func remove(_ item: ItemPointer) {
+        let bucket = Int(item.pointee.hash) & mask
+        if buckets[bucket] == item {
+            buckets[bucket] = item.pointee.chainNext
+        } else {
+            var previous = buckets[bucket].unsafelyUnwrapped
+            while previous.pointee.chainNext != item { previous = previous.pointee.chainNext.unsafelyUnwrapped }
+            previous.pointee.chainNext = item.pointee.chainNext
+        }
+        item.pointee.chainNext = nil
+        count -= 1
+    }
+
+    /// Puts `replacement` (same key) where `item` was in its chain.
+    mutating func replace(_ item: ItemPointer, with replacement: ItemPointer) {
+        let bucket = Int(item.pointee.hash) & mask
+        replacement.pointee.chainNext = item.pointee.chainNext
+        if buckets[bucket] == item {
+            buckets[bucket] = replacement
+        } else {
+            var previous = buckets[bucket].unsafelyUnwrapped
+            while previous.pointee.chainNext != item { previous = previous.pointee.chainNext.unsafelyUnwrapped }
+            previous.pointee.chainNext = replacement
+        }
+        item.pointee.chainNext = nil
+    }
+
+    /// Doubles the bucket array and relinks every item.
+    private mutating func grow() {
+        let oldBuckets = buckets
+        let oldSize = bucketCount
+        let newSize = oldSize * 2
+        buckets = .allocate(capacity: newSize)
+        buckets.initialize(repeating: nil, count: newSize)
+        mask = newSize - 1
+        for bucket in 0..<oldSize {
+            var candidate = oldBuckets[bucket]
+            while let item = candidate {
+                candidate = item.pointee.chainNext
+                let target = Int(item.pointee.hash) & mask
+                item.pointee.chainNext = buckets[target]
+                buckets[target] = item
+            }
+        }
+        oldBuckets.deallocate()
+    }
+}

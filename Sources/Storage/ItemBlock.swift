@@ -1,0 +1,94 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// Layout of an item's block: an `ItemHeader`, then the complete `get` reply,
+/// `VALUE <key> <flags> <bytes>\r\n<data>\r\n`.
+enum ItemBlock {
+    /// In the reply, the key starts right after "VALUE ".
+    static let keyOffset = 6
+    private static let valuePrefix: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) = (86, 65, 76, 85, 69, 32)
+
+    /// memcached 1.6's `ntotal`: 48-byte item header, key and its NUL, 4 bytes of flags when nonzero,
+    /// data with `\r\n`, and the 8-byte CAS. Decides `tooLarge` and the size class exactly as memcached does.
+    static func memcachedItemSize(keyLength: Int, flags: UInt32, valueLength: Int) -> Int {
+        48 + keyLength + 1 + (flags == 0 ? 0 : 4) + valueLength + 2 + 8
+    }
+
+    static func headerLength(keyLength: Int, flags: UInt32, valueLength: Int) -> Int {
+        keyOffset + keyLength + 1 + DecimalText.digitCount(UInt64(flags)) + 1
+            + DecimalText.digitCount(UInt64(valueLength))
+    }
+
+    /// Allocates an item block, fills its header and everything of its reply but the data (which the caller
+    /// writes at `valueStart`). Links, CAS and times start at zero.
+    static func allocate(key: UnsafeRawBufferPointer, hash: UInt32, flags: UInt32, valueLength: Int) -> ItemPointer {
+        let headerLength = headerLength(keyLength: key.count, flags: flags, valueLength: valueLength)
+        // malloc directly: `UnsafeMutableRawPointer.allocate` takes the slower aligned-allocation path.
+        guard let raw = malloc(MemoryLayout<ItemHeader>.stride + headerLength + valueLength + 4) else {
+            fatalError("out of memory allocating a cache item")
+        }
+        let item = raw.bindMemory(to: ItemHeader.self, capacity: 1)
+        item.initialize(
+            to: ItemHeader(
+                chainNext: nil, lruPrevious: nil, lruNext: nil, casUnique: 0, expiresAt: 0, lastAccess: 0, hash: hash,
+                flags: flags, valueLength: Int32(truncatingIfNeeded: valueLength),
+                replyHeaderLength: UInt16(truncatingIfNeeded: headerLength),
+                keyLength: UInt8(truncatingIfNeeded: key.count), classAndFetched: 0))
+        let reply = item.reply
+        withUnsafeBytes(of: valuePrefix) { prefix in
+            reply.copyMemory(from: prefix.baseAddress!, byteCount: keyOffset)
+        }
+        if key.count > 0 {
+            (reply + keyOffset).copyMemory(from: key.baseAddress!, byteCount: key.count)
+        }
+        var position = keyOffset + key.count
+        reply.storeBytes(of: 32, toByteOffset: position, as: UInt8.self)
+        position += 1
+        position += DecimalText.write(UInt64(flags), to: reply + position)
+        reply.storeBytes(of: 32, toByteOffset: position, as: UInt8.self)
+        position += 1
+        position += DecimalText.write(UInt64(valueLength), to: reply + position)
+        writeTerminator(at: reply + position)
+        writeTerminator(at: reply + headerLength + 2 + valueLength)
+        return item
+    }
+
+    /// Compares an item's key with `key` in place, 8 bytes at a time; the caller has checked that the lengths
+    /// match.
+    @inline(__always)
+    static func keysEqual(_ item: ItemPointer, _ key: UnsafeRawBufferPointer) -> Bool {
+        guard let other = key.baseAddress else { return true }
+        let stored = UnsafeRawPointer(item.reply + keyOffset)
+        let count = key.count
+        if count < 8 {
+            for offset in 0..<count
+            where stored.load(fromByteOffset: offset, as: UInt8.self)
+                != other.load(fromByteOffset: offset, as: UInt8.self)
+            {
+                return false
+            }
+            return true
+        }
+        var offset = 0
+        while offset + 8 <= count {
+            if stored.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+                != other.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+            {
+                return false
+            }
+            offset += 8
+        }
+        // The last word overlaps the previous one; it covers the remaining bytes.
+        return stored.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)
+            == other.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)
+    }
+
+    @inline(__always)
+    static func writeTerminator(at position: UnsafeMutableRawPointer) {
+        position.storeBytes(of: 13, as: UInt8.self)
+        position.storeBytes(of: 10, toByteOffset: 1, as: UInt8.self)
+    }
+}

@@ -1,0 +1,26 @@
+/// A live item as seen under its shard lock.
+///
+/// Every buffer points into the item's block and is valid only inside the closure that receives the view.
+public struct ItemView {
+    public var key: UnsafeRawBufferPointer
+    /// The data without the trailing `\r\n`.
+    public var value: UnsafeRawBufferPointer
+    public var flags: UInt32
+    public var casUnique: UInt64
+    /// Unix seconds; 0 means never.
+    public var expiresAt: Int64
+    /// Unix seconds.
+    public var lastAccess: Int64
+    /// Read at least once since stored; in `withItem` this includes the read that produced the view.
+    public var fetched: Bool
+    /// Bytes accounted for this item: its block, a 64-byte header followed by the `get` reply.
+    public var totalSize: Int
+    /// memcached-like slab class id, for `stats items` / `stats slabs`.
+    public var sizeClass: Int
+    /// The whole reply of a `get` hit: `VALUE <key> <flags> <bytes>\r\n<data>\r\n`.
+    public var getReply: UnsafeRawBufferPointer
+    /// `VALUE <key> <flags> <bytes>` without CRLF; `gets` appends ` <cas>\r\n` and then `valueWithTerminator`.
+    public var replyHeader: UnsafeRawBufferPointer
+    /// The data followed by `\r\n`.
+    public var valueWithTerminator: UnsafeRawBufferPointer
+}

@@ -1,0 +1,70 @@
+extension Shard {
+    /// Applies a storage command; on success the new item is linked and owned by the shard.
+    mutating func store(_ request: StoreRequest, context: OperationContext) -> ShardAttempt<StoreResult> {
+        let existing = findLive(request.key, hash: request.hash, context: context)
+        switch request.operation {
+        case .set:
+            break
+        case .add:
+            if let existing {
+                // memcached bumps the item a failed add found; clients rely on it to keep hot keys.
+                bump(existing, now: context.now)
+                return .finished(.notStored)
+            }
+        case .replace, .append, .prepend:
+            if existing == nil { return .finished(.notStored) }
+        case .cas:
+            guard let existing else { return .finished(.notFound) }
+            if existing.pointee.casUnique != request.casUnique { return .finished(.exists) }
+        }
+
+        let item: ItemPointer
+        if let prebuilt = request.prebuiltItem {
+            item = prebuilt
+        } else {
+            guard let combined = concatenate(existing.unsafelyUnwrapped, request, context: context) else {
+                return .finished(.notStored)
+            }
+            item = combined
+        }
+        let growth = item.totalSize - (existing?.totalSize ?? 0)
+        if growth > 0 && !reserve(growth, protecting: existing, context: context) {
+            if request.prebuiltItem == nil { item.deallocateItem() }
+            return .needsMemory(growth)
+        }
+        item.pointee.lastAccess = context.now
+        item.pointee.casUnique = context.uniques.next()
+        if let existing {
+            replace(existing, with: item)
+            if growth < 0 { context.accountant.release(-growth) }
+        } else {
+            link(item)
+        }
+        return .finished(.stored(casUnique: item.pointee.casUnique))
+    }
+
+    /// The item of an append/prepend: the existing item's flags and expiry, its data joined with the new data.
+    /// Nil when the result would exceed the largest item (memcached answers NOT_STORED).
+    private func concatenate(_ old: ItemPointer, _ request: StoreRequest, context: OperationContext) -> ItemPointer? {
+        let oldLength = Int(old.pointee.valueLength)
+        let newLength = oldLength + request.value.count
+        let requested = ItemBlock.memcachedItemSize(
+            keyLength: Int(old.pointee.keyLength), flags: old.pointee.flags, valueLength: newLength)
+        if requested > context.itemSizeMax { return nil }
+        let item = ItemBlock.allocate(
+            key: old.key, hash: old.pointee.hash, flags: old.pointee.flags, valueLength: newLength)
+        let data = item.valueStart
+        let oldData = UnsafeRawPointer(old.valueStart)
+        let added = request.value.baseAddress
+        if request.operation == .append {
+            data.copyMemory(from: oldData, byteCount: oldLength)
+            if let added { (data + oldLength).copyMemory(from: added, byteCount: request.value.count) }
+        } else {
+            if let added { data.copyMemory(from: added, byteCount: request.value.count) }
+            (data + request.value.count).copyMemory(from: oldData, byteCount: oldLength)
+        }
+        item.pointee.expiresAt = old.pointee.expiresAt
+        item.sizeClass = context.sizeClasses.classID(forSize: requested)
+        return item
+    }
+}

@@ -1,3 +1,0 @@
-import Storage
-import Testing
-@Test func placeholder() { _ = Placeholder() }
