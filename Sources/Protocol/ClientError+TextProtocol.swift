@@ -10,4 +10,6 @@ extension ClientError {
     public static let shutdownNotEnabled = ClientError.message("ERROR: shutdown not enabled")
     /// shutdown with an argument other than `graceful`.
     public static let invalidShutdownMode = ClientError.message("CLIENT_ERROR invalid shutdown mode")
+    /// `stats detail` without on, off or dump.
+    public static let statsDetailUsage = ClientError.message("CLIENT_ERROR usage: stats detail on|off|dump")
 }

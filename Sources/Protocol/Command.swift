@@ -92,6 +92,10 @@ public enum StatsGroup: Equatable, Sendable {
     case slabs
     case conns
     case reset
+    /// `stats sizes`: the item size histogram, which is not kept (memcached's `sizes_status disabled`).
+    case sizes
+    /// `stats detail on|off|dump`: per-prefix statistics, which are not kept.
+    case detail
     /// Any other argument, which memcached answers as it would an unknown group.
     case unknown
 }

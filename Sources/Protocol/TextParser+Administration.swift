@@ -53,9 +53,18 @@ extension TextParser {
                 .conns
             } else if base.matches(group, "reset") {
                 .reset
+            } else if base.matches(group, "sizes") {
+                .sizes
+            } else if base.matches(group, "detail") {
+                .detail
             } else {
                 .unknown
             }
+        if parsed == .detail {
+            // Per-prefix detail is not kept; only memcached's usage error is reproduced exactly.
+            let known = tokens.count > 2 && ["on", "off", "dump"].contains { base.matches(tokens[2], $0) }
+            if !known { return line.reject(.statsDetailUsage) }
+        }
         return line.accept(.stats(parsed))
     }
 

@@ -68,6 +68,11 @@ struct CommandExecutor {
                 output.append("CLIENT_ERROR bad command line format\r\n")
                 return .proceed
             }
+            // memcached streams the dump on the connection and so refuses it behind unwritten replies.
+            guard output.isEmpty else {
+                output.append("ERROR cannot pipeline other commands before metadump\r\n")
+                return .proceed
+            }
             MetadumpWriter(cache: cache).write(to: output)
         }
         return .proceed
@@ -79,11 +84,12 @@ struct CommandExecutor {
 
     private func retrieve(_ request: RetrieveRequest, request bytes: UnsafeRawBufferPointer, output: ByteBuffer) {
         let touching = request.touchExptime != nil
-        let start = output.count
         for key in KeyList(bytes, keys: request.keys) {
             guard key.count <= maxKeyLength else {
-                // memcached answers an over-long key with the error alone, dropping this command's values.
-                output.truncate(to: start)
+                // memcached answers an over-long key with the error alone: it drops every reply of the
+                // read batch not yet written. `output` holds exactly those (a connection parses only
+                // once its previous replies are out).
+                output.removeAll()
                 output.append("CLIENT_ERROR bad command line format\r\n")
                 return
             }

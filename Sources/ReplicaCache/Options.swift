@@ -68,6 +68,14 @@ struct Options: ParsableCommand {
     @Option(name: [.customShort("o"), .customLong("extended")], help: "Comma-separated extended options.")
     var extended: [String] = []
 
+    /// memcached `-o` keys that tune its slab allocator, hash table and LRU threads. Our storage
+    /// has none of those parts, so the keys are accepted (configurations keep working) and have
+    /// no effect; any other key is refused.
+    static let allocatorTuningOptions: Set<String> = [
+        "slab_chunk_max", "slab_reassign", "slab_automove", "hashpower", "modern", "lru_crawler",
+        "no_lru_crawler", "lru_maintainer", "no_lru_maintainer", "hash_algorithm",
+    ]
+
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("port must be between 0 and 65535") }
         guard udpPort == 0 else { throw ValidationError("UDP is not supported: use -U 0") }
@@ -77,7 +85,10 @@ struct Options: ParsableCommand {
             throw ValidationError("unsupported binding protocol \(bindingProtocol): use auto or ascii")
         }
         for option in extended.flatMap({ $0.split(separator: ",") }) {
-            throw ValidationError("unsupported extended option: \(option)")
+            let key = option.split(separator: "=", maxSplits: 1).first.map(String.init) ?? ""
+            guard Self.allocatorTuningOptions.contains(key) else {
+                throw ValidationError("unsupported extended option: \(option)")
+            }
         }
         _ = try settings()
     }

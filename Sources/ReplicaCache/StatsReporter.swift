@@ -18,7 +18,9 @@ struct StatsReporter {
             server.resetStatistics()
             output.append("RESET\r\n")
             return
-        case .unknown:
+        case .sizes:
+            output.append("STAT sizes_status disabled\r\n")
+        case .detail, .unknown:
             output.append("ERROR\r\n")
             return
         }
