@@ -69,6 +69,8 @@ final class ClientConnection {
         swallowRemaining -= offset
         let parser = worker.parser
         let executor = worker.executor
+        // Replies already in `output` were queued by an earlier batch that stopped at the high-water mark.
+        var batch = ReplyBatch(retrievalReplyEnd: output.count)
         parsing: while offset < bytes.count, !closeAfterWrite {
             let request = UnsafeRawBufferPointer(rebasing: bytes[offset...])
             switch parser.parse(request) {
@@ -76,7 +78,7 @@ final class ClientConnection {
                 break parsing
             case .command(let command, let consumed):
                 offset += consumed
-                switch executor.execute(command, request: request, client: fd, output: output) {
+                switch executor.execute(command, request: request, client: fd, output: output, batch: &batch) {
                 case .proceed: break
                 case .close: closeAfterWrite = true
                 case .swallow(let count): offset += swallow(count, available: bytes.count - offset)

@@ -18,14 +18,16 @@ struct CommandExecutor {
     let statistics: WorkerStatistics
     let maxKeyLength: Int
 
-    /// Runs `command`, whose ranges point into `request`, appending its reply to `output`;
-    /// `client` identifies the requesting connection in `stats conns`.
+    /// Runs `command`, whose ranges point into `request`, appending its reply to `output`.
+    /// `client` identifies the requesting connection in `stats conns`; `batch` carries what one
+    /// read batch's commands need to know about each other.
     func execute(
-        _ command: Command, request: UnsafeRawBufferPointer, client: Int32, output: ByteBuffer
+        _ command: Command, request: UnsafeRawBufferPointer, client: Int32, output: ByteBuffer,
+        batch: inout ReplyBatch
     ) -> Disposition {
         switch command {
         case .retrieve(let retrieval):
-            retrieve(retrieval, request: request, output: output)
+            retrieve(retrieval, request: request, output: output, batch: &batch)
         case .store(let store):
             self.store(store, request: request, output: output)
         case .storeTooLarge(let mode, let key, let noreply, let swallow):
@@ -82,14 +84,15 @@ struct CommandExecutor {
         if !noreply { output.append(text) }
     }
 
-    private func retrieve(_ request: RetrieveRequest, request bytes: UnsafeRawBufferPointer, output: ByteBuffer) {
+    private func retrieve(
+        _ request: RetrieveRequest, request bytes: UnsafeRawBufferPointer, output: ByteBuffer, batch: inout ReplyBatch
+    ) {
         let touching = request.touchExptime != nil
         for key in KeyList(bytes, keys: request.keys) {
             guard key.count <= maxKeyLength else {
-                // memcached answers an over-long key with the error alone: it drops every reply of the
-                // read batch not yet written. `output` holds exactly those (a connection parses only
-                // once its previous replies are out).
-                output.removeAll()
+                // memcached answers an over-long key with the error alone, dropping the unwritten
+                // replies queued since the batch's last completed retrieval.
+                output.truncate(to: batch.retrievalReplyEnd)
                 output.append("CLIENT_ERROR bad command line format\r\n")
                 return
             }
@@ -114,6 +117,7 @@ struct CommandExecutor {
             }
         }
         output.append("END\r\n")
+        batch.retrievalReplyEnd = output.count
     }
 
     private func store(_ request: StoreRequest, request bytes: UnsafeRawBufferPointer, output: ByteBuffer) {
