@@ -32,7 +32,7 @@ unit: build
 	$(SWIFT) test --skip-build
 
 integration: build
-	REPLICACACHE_BIN=$(CURDIR)/$(DEBUG_BIN) $(PYTHON) -m pytest Tests/IntegrationTests -q
+	IT_REQUIRE_OURS=1 REPLICACACHE_BIN=$(CURDIR)/$(DEBUG_BIN) $(PYTHON) -m pytest Tests/IntegrationTests -q
 
 test: lint unit integration
 

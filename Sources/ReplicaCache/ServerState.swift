@@ -11,7 +11,8 @@ final class ServerState: @unchecked Sendable {
     let cache: Cache
     let clock: CoarseClock
     let startTime: Int64
-    let processID = getpid()
+    // Read when asked: `-d` forks after this state exists.
+    var processID: Int32 { getpid() }
     /// Filled once at start-up, before any worker runs.
     private(set) var workers: [Worker] = []
     private(set) var listeningPort: UInt16 = 0
