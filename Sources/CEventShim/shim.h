@@ -1,6 +1,10 @@
 #ifndef REPLICACACHE_CEVENTSHIM_H
 #define REPLICACACHE_CEVENTSHIM_H
 
+// Glibc's fd_set and timeval first, so this module's view of them matches SwiftGlibc's
+// (otherwise a clean build fails: "__fds_bits ... is not present in definition of fd_set").
+#include <sys/select.h>
+#include <sys/time.h>
 #include <event2/event.h>
 #include <event2/thread.h>
 #include <event2/util.h>
