@@ -8,6 +8,7 @@
 #include <event2/event.h>
 #include <event2/thread.h>
 #include <event2/util.h>
+#include <sys/socket.h>
 
 // Function-like libevent macros do not import into Swift; these wrappers carry their names.
 static inline struct event *evtimer_new_shim(struct event_base *base, event_callback_fn callback, void *arg) {
@@ -20,6 +21,21 @@ static inline struct event *evsignal_new_shim(struct event_base *base, int signa
 
 static inline int evtimer_add_shim(struct event *ev, const struct timeval *tv) {
     return evtimer_add(ev, tv);
+}
+
+// Socket calls whose glibc declarations differ with _GNU_SOURCE (transparent unions, accept4):
+// Swift sees whichever variant the module that first included <sys/socket.h> chose, so the
+// server calls these fixed signatures instead.
+static inline int replicacache_accept(int fd) {
+    return accept(fd, (struct sockaddr *)0, (socklen_t *)0);
+}
+
+static inline int replicacache_getsockname(int fd, struct sockaddr_storage *address, socklen_t *length) {
+    return getsockname(fd, (struct sockaddr *)address, length);
+}
+
+static inline int replicacache_getpeername(int fd, struct sockaddr_storage *address, socklen_t *length) {
+    return getpeername(fd, (struct sockaddr *)address, length);
 }
 
 #endif

@@ -34,15 +34,7 @@ final class Listener {
     fileprivate func acceptAll() {
         let workers = server.workers
         while true {
-            var address = sockaddr_storage()
-            var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
-            let client = withUnsafeMutablePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                    accept4(
-                        fd, __SOCKADDR_ARG(__sockaddr__: $0), &length,
-                        Int32(SOCK_NONBLOCK.rawValue | SOCK_CLOEXEC.rawValue))
-                }
-            }
+            let client = replicacache_accept(fd)
             guard client >= 0 else {
                 if errno == EMFILE || errno == ENFILE {
                     pause()
@@ -55,6 +47,8 @@ final class Listener {
                 continue
             }
             server.currentConnections.wrappingIncrement(ordering: .relaxed)
+            Socket.makeNonBlocking(client)
+            _ = fcntl(client, F_SETFD, FD_CLOEXEC)
             Socket.disableNagle(client)
             workers[nextWorker].adopt(client)
             nextWorker = (nextWorker + 1) % workers.count

@@ -35,6 +35,28 @@ enum Socket {
         throw .cannotListen("failed to listen on \(host):\(port): \(lastError)")
     }
 
+    /// A non-blocking socket with a connect to `host:port` under way (or done).
+    static func connect(host: String, port: UInt16) throws(ServerError) -> Int32 {
+        var hints = addrinfo()
+        hints.ai_family = AF_UNSPEC
+        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+        var result: UnsafeMutablePointer<addrinfo>?
+        let status = getaddrinfo(host, String(port), &hints, &result)
+        guard status == 0, let first = result else {
+            throw .cannotListen("cannot resolve \(host): \(String(cString: gai_strerror(status)))")
+        }
+        defer { freeaddrinfo(result) }
+        let fd = socket(first.pointee.ai_family, first.pointee.ai_socktype | Int32(SOCK_CLOEXEC.rawValue), 0)
+        guard fd >= 0 else { throw .cannotListen("socket failed: \(String(cString: strerror(errno)))") }
+        makeNonBlocking(fd)
+        if Glibc.connect(fd, first.pointee.ai_addr, first.pointee.ai_addrlen) != 0, errno != EINPROGRESS {
+            let reason = String(cString: strerror(errno))
+            close(fd)
+            throw .cannotListen("connect to \(host):\(port) failed: \(reason)")
+        }
+        return fd
+    }
+
     /// A non-blocking, close-on-exec pipe: (read end, write end).
     static func makePipe() throws(ServerError) -> (Int32, Int32) {
         var fds: [Int32] = [0, 0]
@@ -60,11 +82,7 @@ enum Socket {
     static func localPort(_ fd: Int32) -> UInt16 {
         var storage = sockaddr_storage()
         var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
-        let result = withUnsafeMutablePointer(to: &storage) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                getsockname(fd, __SOCKADDR_ARG(__sockaddr__: $0), &length)
-            }
-        }
+        let result = replicacache_getsockname(fd, &storage, &length)
         guard result == 0 else { return 0 }
         return withUnsafePointer(to: &storage) {
             $0.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { UInt16(bigEndian: $0.pointee.sin_port) }
@@ -75,11 +93,7 @@ enum Socket {
     static func peerDescription(_ fd: Int32) -> String {
         var storage = sockaddr_storage()
         var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
-        let result = withUnsafeMutablePointer(to: &storage) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                getpeername(fd, __SOCKADDR_ARG(__sockaddr__: $0), &length)
-            }
-        }
+        let result = replicacache_getpeername(fd, &storage, &length)
         guard result == 0 else { return "tcp:unknown" }
         var host = [CChar](repeating: 0, count: Int(NI_MAXHOST))
         var service = [CChar](repeating: 0, count: Int(NI_MAXSERV))
