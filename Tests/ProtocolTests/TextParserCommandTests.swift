@@ -195,10 +195,18 @@ import Testing
     expectParse("stats \r\n", command(.stats(.general), 8))
     for (name, group) in [
         ("settings", StatsGroup.settings), ("items", .items), ("slabs", .slabs), ("conns", .conns),
-        ("reset", .reset), ("detail", .unknown), ("foo", .unknown),
+        ("reset", .reset), ("sizes", .sizes), ("replication", .replication), ("foo", .unknown),
     ] {
         expectParse("stats \(name)\r\n", command(.stats(group), 8 + name.count))
     }
+}
+
+/// memcached answers `stats detail` without on, off or dump with its usage line.
+@Test func statsDetailWithoutModeIsAUsageError() {
+    expectParse("stats detail\r\n", reject(.statsDetailUsage, 14))
+    expectParse("stats detail whatever\r\n", reject(.statsDetailUsage, 23))
+    expectParse("stats detail on\r\n", command(.stats(.detail), 17))
+    expectParse("stats detail dump\r\n", command(.stats(.detail), 19))
 }
 
 /// memcached looks only at the group; `stats reset extra` resets.
