@@ -11,6 +11,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-atomics", from: "1.2.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
     ],
     targets: [
         .systemLibrary(
@@ -20,7 +21,10 @@ let package = Package(
         ),
         .target(name: "Protocol"),
         .target(name: "Storage"),
-        .target(name: "Replication", dependencies: ["Protocol", "Storage"]),
+        .target(
+            name: "Replication",
+            dependencies: ["Protocol", "Storage", .product(name: "Crypto", package: "swift-crypto")]
+        ),
         .executableTarget(
             name: "ReplicaCache",
             dependencies: [

@@ -1,8 +1,11 @@
 import Synchronization
 
-/// A sharded, memory-bounded item store with memcached 1.6 semantics.
+/// A sharded, memory-bounded item store with memcached 1.6 semantics, ready for replication.
 ///
 /// Keys hash to one of `shardCount` shards, each behind its own lock; no operation holds two shard locks.
+/// Every entry carries a `Version`; each local mutation takes a new one from `versions` under its shard's lock
+/// (so a key's versions follow the order of its writes) and reports the resulting state to its `changed`
+/// closure, under the same lock. Deletes leave tombstones; replicated states are applied by version.
 public final class Cache: @unchecked Sendable {
     /// How often a store or incr that needs memory evicts from other shards before giving up.
     static let evictionRounds = 8
@@ -12,27 +15,38 @@ public final class Cache: @unchecked Sendable {
     private static let initialBucketsPerShard = 1024
 
     public let configuration: CacheConfiguration
-    private let clock: any CacheClock
+    /// Hands out the versions of this node's writes and observes those of applied ones.
+    public let versions: VersionClock
+    let clock: any CacheClock
     let shards: ShardTable
     private let shardMask: Int
     private let accountant: MemoryAccountant
     private let uniques = CasSequence()
-    private let sizeClasses: SizeClassTable
-    /// `flush_all` marks: see `ItemLiveness`.
-    private let oldestLive = Atomic<Int64>(0)
-    private let oldestCas = Atomic<UInt64>(0)
+    let sizeClasses: SizeClassTable
+    /// `flush_all` marks: see `ItemLiveness`. Changed only under `currentFlush`'s lock.
+    let oldestLive = Atomic<Int64>(0)
+    let oldestCas = Atomic<UInt64>(0)
+    /// Unix milliseconds of the flush mark in force or pending, 0 for none: see `FlushMark`.
+    let flushMarkMilliseconds = Atomic<Int64>(0)
+    /// The newest flush mark, local or applied; its lock orders flushes.
+    let currentFlush = Mutex<FlushMark?>(nil)
+    /// When this cache began: memcached's `process_started`, which decides what a past flush time means.
+    private let startedAt: Int64
     /// Where the background sweep resumes: shard and hash bucket.
     private let sweepCursor = Mutex<(shard: Int, bucket: Int)>((0, 0))
     /// Spreads evictions on behalf of other shards over all shards.
     private let evictionCursor = Atomic<Int>(0)
 
-    public init(configuration: CacheConfiguration, clock: any CacheClock) {
+    /// `versions` nil: a clock with node id 0, for a cache that does not replicate.
+    public init(configuration: CacheConfiguration, clock: any CacheClock, versions: VersionClock? = nil) {
+        startedAt = clock.now()
         var shardCount = 1
         while shardCount < configuration.shardCount { shardCount <<= 1 }
         var configuration = configuration
         configuration.shardCount = shardCount
         self.configuration = configuration
         self.clock = clock
+        self.versions = versions ?? VersionClock(nodeID: 0, clock: clock)
         shardMask = shardCount - 1
         accountant = MemoryAccountant(limit: configuration.memoryLimit)
         sizeClasses = SizeClassTable(itemSizeMax: configuration.itemSizeMax)
@@ -42,57 +56,110 @@ public final class Cache: @unchecked Sendable {
         }
     }
 
+    /// Number of shards, for `forEachState`.
+    public var shardCount: Int { shardMask + 1 }
+
     @inline(__always)
     func shardIndex(_ hash: UInt64) -> Int {
         // The high bits pick the shard; the hash index uses the low bits for buckets.
         Int(truncatingIfNeeded: hash >> 40) & shardMask
     }
 
+    /// The context of a read: the clock in whole seconds.
     @inline(__always)
     func makeContext() -> OperationContext {
-        OperationContext(
+        makeContext(now: clock.now(), milliseconds: nil)
+    }
+
+    /// The context of a write: one reading of the millisecond clock serves expiry and the new version.
+    @inline(__always)
+    func makeWriteContext() -> OperationContext {
+        let milliseconds = clock.nowMilliseconds()
+        let now = milliseconds >= 0 ? milliseconds / 1000 : (milliseconds - 999) / 1000
+        return makeContext(now: now, milliseconds: milliseconds)
+    }
+
+    @inline(__always)
+    private func makeContext(now: Int64, milliseconds: Int64?) -> OperationContext {
+        let flushAt = flushMarkMilliseconds.load(ordering: .acquiring)
+        var flushedBelowTimestamp: UInt64 = 0
+        // Whole seconds settle it except within the mark's own second, which needs the millisecond clock.
+        if flushAt != 0 && (now * 1000 >= flushAt || (milliseconds ?? clock.nowMilliseconds()) >= flushAt) {
+            flushedBelowTimestamp = UInt64(flushAt) << 16
+        }
+        return OperationContext(
             liveness: ItemLiveness(
-                now: clock.now(),
+                now: now,
                 oldestLive: oldestLive.load(ordering: .acquiring),
-                oldestCas: oldestCas.load(ordering: .acquiring)),
+                oldestCas: oldestCas.load(ordering: .acquiring),
+                flushedBelowTimestamp: flushedBelowTimestamp),
             evictionEnabled: configuration.evictionEnabled,
             itemSizeMax: configuration.itemSizeMax,
             accountant: accountant,
             uniques: uniques,
-            sizeClasses: sizeClasses)
+            sizeClasses: sizeClasses,
+            versions: versions,
+            milliseconds: milliseconds ?? now * 1000)
     }
 
     /// Live-item lookup; bumps the LRU, marks fetched; with `touchExptime` (raw protocol value) also sets the new
-    /// expiry (gat). Expired and flushed items count as a miss and are removed. Returns nil on a miss.
-    /// `body` runs under the shard lock and must not call back into the cache.
+    /// expiry and version (gat) and reports the new state to `changed`. Expired and flushed items count as a miss
+    /// and are removed. Returns nil on a miss. `body` and `changed` run under the shard lock and must not call
+    /// back into the cache.
     @inlinable
-    public func withItem<R>(key: UnsafeRawBufferPointer, touchExptime: Int64? = nil, _ body: (ItemView) -> R) -> R? {
+    public func withItem<R>(
+        key: UnsafeRawBufferPointer, touchExptime: Int64? = nil, _ body: (ItemView) -> R,
+        changed: (ItemState) -> Void = { _ in }
+    ) -> R? {
         // Inlined into the caller so the generic result is specialized there; the lookup itself is not generic.
+        // A plain get takes its own path: no gat work, no `changed` to pass along.
         var result: R?
-        visitItem(key: key, touchExptime: touchExptime) { result = body($0) }
+        if let touchExptime {
+            touchItem(key: key, exptime: touchExptime, { result = body($0) }, changed: changed)
+        } else {
+            readItem(key: key) { result = body($0) }
+        }
         return result
     }
 
-    /// The non-generic body of `withItem`: calls `visit` with the live item, if any, under its shard lock.
+    /// A plain get: calls `visit` with the live item, if any, under its shard lock.
     @usableFromInline
-    func visitItem(key: UnsafeRawBufferPointer, touchExptime: Int64?, _ visit: (ItemView) -> Void) {
+    func readItem(key: UnsafeRawBufferPointer, _ visit: (ItemView) -> Void) {
         let hash = KeyHash.hash(key)
         let context = makeContext()
         shards.withLocked(shardIndex(hash)) { shard in
             guard let item = shard.findLive(key, hash: hash, context: context) else { return }
             shard.bump(item, now: context.now)
             item.fetched = true
-            if let touchExptime {
-                item.pointee.expiresAt = ItemLiveness.expiresAt(exptime: touchExptime, now: context.now)
-            }
             visit(item.view())
         }
     }
 
-    /// A storage command. Keys longer than 250 bytes are refused as `.notStored`.
+    /// A gat: gives the live item, if any, its new expiry and version, reports it to `changed` and calls `visit`
+    /// with it, under its shard lock.
+    @usableFromInline
+    func touchItem(
+        key: UnsafeRawBufferPointer, exptime: Int64, _ visit: (ItemView) -> Void, changed: (ItemState) -> Void
+    ) {
+        let hash = KeyHash.hash(key)
+        let context = makeWriteContext()
+        shards.withLocked(shardIndex(hash)) { shard in
+            guard let item = shard.findLive(key, hash: hash, context: context) else { return }
+            shard.bump(item, now: context.now)
+            item.fetched = true
+            item.pointee.expiresAt = ItemLiveness.expiresAt(exptime: exptime, now: context.now)
+            item.pointee.version = context.nextVersion()
+            changed(item.state())
+            visit(item.view())
+        }
+    }
+
+    /// A storage command. Keys longer than 250 bytes are refused as `.notStored`. On `.stored`, `changed` has
+    /// seen the resulting item (for append/prepend the whole joined value). A `.tooLarge` set leaves the old item
+    /// alone: memcached unlinks it, which the caller does with `delete(key:changed:)`.
     public func store(
         _ operation: StoreOperation, key: UnsafeRawBufferPointer, flags: UInt32, exptime: Int64,
-        value: UnsafeRawBufferPointer, casUnique: UInt64 = 0
+        value: UnsafeRawBufferPointer, casUnique: UInt64 = 0, changed: (ItemState) -> Void = { _ in }
     ) -> StoreResult {
         guard key.count <= Self.maximumKeyLength else { return .notStored }
         let requested = ItemBlock.memcachedItemSize(keyLength: key.count, flags: flags, valueLength: value.count)
@@ -100,7 +167,7 @@ public final class Cache: @unchecked Sendable {
         let concatenating = operation == .append || operation == .prepend
         let hash = KeyHash.hash(key)
         let sizeClass = sizeClasses.classID(forSize: requested)
-        var context = makeContext()
+        var context = makeWriteContext()
         var prebuiltItem: ItemPointer?
         if !concatenating {
             // Built before taking the lock: the copy of the data does not hold up the shard.
@@ -125,7 +192,7 @@ public final class Cache: @unchecked Sendable {
         var round = 0
         while true {
             var attempt = ShardAttempt<StoreResult>.finished(.notStored)
-            shards.withLocked(home) { shard in attempt = shard.store(request, context: context) }
+            shards.withLocked(home) { shard in attempt = shard.store(request, context: context, changed: changed) }
             switch attempt {
             case .finished(let result):
                 if case .stored = result {} else { prebuiltItem?.deallocateItem() }
@@ -133,7 +200,7 @@ public final class Cache: @unchecked Sendable {
             case .needsMemory(let bytes):
                 round += 1
                 if round <= Self.evictionRounds && freeMemory(bytes, outside: home, context: context) {
-                    context = makeContext()
+                    context = makeWriteContext()
                     continue
                 }
                 prebuiltItem?.deallocateItem()
@@ -144,44 +211,76 @@ public final class Cache: @unchecked Sendable {
         }
     }
 
-    public func delete(key: UnsafeRawBufferPointer) -> Bool {
+    /// Deletes a live item, leaving a tombstone (reported to `changed`) for `tombstoneLifetime` seconds.
+    public func delete(key: UnsafeRawBufferPointer, changed: (ItemState) -> Void = { _ in }) -> Bool {
         let hash = KeyHash.hash(key)
-        let context = makeContext()
+        let context = makeWriteContext()
         return shards.withLocked(shardIndex(hash)) { shard in
             guard let item = shard.findLive(key, hash: hash, context: context) else { return false }
-            shard.remove(item, context: context)
+            shard.bury(item, context: context, changed: changed)
             return true
         }
     }
 
-    public func touch(key: UnsafeRawBufferPointer, exptime: Int64) -> Bool {
+    public func touch(
+        key: UnsafeRawBufferPointer, exptime: Int64, changed: (ItemState) -> Void = { _ in }
+    ) -> Bool {
         let hash = KeyHash.hash(key)
-        let context = makeContext()
+        let context = makeWriteContext()
         let expiresAt = ItemLiveness.expiresAt(exptime: exptime, now: context.now)
         return shards.withLocked(shardIndex(hash)) { shard in
-            shard.touch(key: key, hash: hash, expiresAt: expiresAt, context: context)
+            shard.touch(key: key, hash: hash, expiresAt: expiresAt, context: context, changed: changed)
         }
     }
 
     /// `flush_all [delay]`: raw protocol delay; 0 or negative means now. Lazy: items stored before the flush
-    /// time become misses when next looked at or swept.
-    public func flushAll(delay: Int64) {
-        let now = clock.now()
-        let flushTime = delay > 0 ? ItemLiveness.expiresAt(exptime: delay, now: now) : now
-        // As memcached: the mark is one second before the flush time, and a flush that is already due also
-        // hides everything with a smaller CAS unique, i.e. items stored earlier in this same second.
-        let mark = flushTime - 1
-        if mark <= now {
-            oldestCas.store(uniques.next(), ordering: .releasing)
+    /// time become misses when next looked at or swept. Returns the mark to replicate, also passed to `changed`
+    /// under the lock that orders flushes.
+    ///
+    /// Locally memcached's rule holds (see below); the mark's version rule holds as well, so items applied later
+    /// with older versions are hidden as on the peer. For an immediate flush the mark's time is just after its
+    /// version and the version clock jumps to it: everything written before is below the mark, nothing after.
+    /// For a delayed flush the mark's time is the second memcached's flush takes effect.
+    @discardableResult
+    public func flushAll(delay: Int64, changed: (FlushMark) -> Void = { _ in }) -> FlushMark {
+        currentFlush.withLock { current in
+            // memcached turns a unix time from before it started into "no flush mark at all": it clears
+            // the marks, so items an earlier flush hid become visible again. Nothing to replicate.
+            if delay > ItemLiveness.maximumRelativeExptime, delay <= startedAt {
+                oldestLive.store(0, ordering: .releasing)
+                oldestCas.store(0, ordering: .releasing)
+                return current ?? FlushMark(atMilliseconds: 0, version: .zero)
+            }
+            let now = clock.now()
+            let flushTime = delay > 0 ? ItemLiveness.expiresAt(exptime: delay, now: now) : now
+            // As memcached: the mark is one second before the flush time, and a flush that is already due also
+            // hides everything with a smaller CAS unique, i.e. items stored earlier in this same second.
+            let markTime = flushTime - 1
+            let version = versions.next()
+            let atMilliseconds: Int64
+            if markTime <= now {
+                oldestCas.store(uniques.next(), ordering: .releasing)
+                atMilliseconds = Int64(version.milliseconds) + 1
+                versions.observe(Version(milliseconds: UInt64(atMilliseconds), counter: 0, nodeID: 0))
+            } else {
+                atMilliseconds = markTime * 1000
+            }
+            oldestLive.store(markTime, ordering: .releasing)
+            let mark = FlushMark(atMilliseconds: atMilliseconds, version: version)
+            flushMarkMilliseconds.store(max(atMilliseconds, 1), ordering: .releasing)
+            current = mark
+            changed(mark)
+            return mark
         }
-        oldestLive.store(mark, ordering: .releasing)
     }
 
-    /// One bounded step of the background expiry sweep: examines at most `budget` items, resuming where the
-    /// previous step stopped, one shard lock at a time. Returns how many items it removed.
+    /// One bounded step of the background expiry sweep: examines at most `budget` entries, resuming where the
+    /// previous step stopped, one shard lock at a time; also drops tombstones older than `tombstoneLifetime`.
+    /// Returns how many items it removed (tombstones not counted).
     public func sweepExpired(budget: Int) -> Int {
         sweepCursor.withLock { cursor in
             let context = makeContext()
+            let tombstoneCutoff = context.now - configuration.tombstoneLifetime
             var remaining = budget
             var removed = 0
             var finishedShards = 0
@@ -190,7 +289,8 @@ public final class Cache: @unchecked Sendable {
                 var shardDone = false
                 let bucket = cursor.bucket
                 shards.withLocked(cursor.shard) { shard in
-                    step = shard.sweep(from: bucket, budget: remaining, context: context)
+                    step = shard.sweep(
+                        from: bucket, budget: remaining, tombstoneCutoff: tombstoneCutoff, context: context)
                     shardDone = step.nextBucket >= shard.index.bucketCount
                 }
                 removed += step.removed
@@ -232,12 +332,15 @@ public final class Cache: @unchecked Sendable {
                 statistics.totalItems += shard.totalItems
                 statistics.getExpired += shard.getExpired
                 statistics.getFlushed += shard.getFlushed
+                statistics.tombstones += shard.tombstoneCount
+                statistics.applyRefused += shard.applyRefused
             }
         }
         statistics.currItems = totals.items
         // The accountant, not the per-shard sums: shards are read one after another while others keep
         // changing, so only the global count is a consistent figure (and never above the limit).
-        statistics.bytes = accountant.usedBytes
+        statistics.bytes = accountant.itemBytes
+        statistics.tombstoneBytes = accountant.tombstoneBytes
         statistics.evictions = totals.evictions
         statistics.reclaimed = totals.reclaimed
         statistics.expiredUnfetched = totals.expiredUnfetched
@@ -282,6 +385,7 @@ public final class Cache: @unchecked Sendable {
                 shard.totalItems = 0
                 shard.getExpired = 0
                 shard.getFlushed = 0
+                shard.applyRefused = 0
             }
         }
     }

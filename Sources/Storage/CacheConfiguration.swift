@@ -1,6 +1,6 @@
 /// Limits and layout of a `Cache`, mirroring memcached's `-m`, `-I` and `-M` options.
 public struct CacheConfiguration: Sendable {
-    /// Upper bound, in bytes, on the sum of all item sizes (memcached `-m`).
+    /// Upper bound, in bytes, on the sum of all item sizes (memcached `-m`); tombstones count against it too.
     public var memoryLimit: Int
     /// Largest item accepted, in bytes, measured as memcached measures an item (memcached `-I`).
     public var itemSizeMax: Int
@@ -8,13 +8,17 @@ public struct CacheConfiguration: Sendable {
     public var evictionEnabled: Bool
     /// Number of independently locked shards; rounded up to a power of two.
     public var shardCount: Int
+    /// Seconds a deleted key keeps its tombstone, so an older replicated write cannot bring it back.
+    public var tombstoneLifetime: Int64
 
     public init(
-        memoryLimit: Int = 64 << 20, itemSizeMax: Int = 1 << 20, evictionEnabled: Bool = true, shardCount: Int = 64
+        memoryLimit: Int = 64 << 20, itemSizeMax: Int = 1 << 20, evictionEnabled: Bool = true, shardCount: Int = 64,
+        tombstoneLifetime: Int64 = 3600
     ) {
         self.memoryLimit = memoryLimit
         self.itemSizeMax = itemSizeMax
         self.evictionEnabled = evictionEnabled
         self.shardCount = shardCount
+        self.tombstoneLifetime = tombstoneLifetime
     }
 }

@@ -22,6 +22,12 @@ public struct CacheStatistics: Equatable, Sendable {
     public var crawlerReclaimed: Int = 0
     /// `outofmemory` summed over classes: stores refused for lack of memory.
     public var outOfMemory: Int = 0
+    /// Tombstones held for deleted keys (not items: not in `currItems` or `bytes`).
+    public var tombstones: Int = 0
+    /// Bytes held by tombstones; `bytes + tombstoneBytes` is what the memory limit bounds.
+    public var tombstoneBytes: Int = 0
+    /// Replicated items and tombstones refused: too large, or no memory for them.
+    public var applyRefused: Int = 0
 
     public init() {}
 }

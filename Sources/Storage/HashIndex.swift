@@ -22,7 +22,20 @@ struct HashIndex: ~Copyable {
         buckets[bucket]
     }
 
-    /// The item holding `key`, if any.
+    /// The bucket after `bucket` in bit-reversed order, nil after the last. Walking in this order and resuming
+    /// with the same number after the table has doubled visits every bucket's items exactly once: the buckets an
+    /// already visited bucket splits into all come before the resume point.
+    func bucketAfterInReversedOrder(_ bucket: Int) -> Int? {
+        var position = bucket & mask
+        var bit = (mask + 1) >> 1
+        while bit != 0 && position & bit != 0 {
+            position &= ~bit
+            bit >>= 1
+        }
+        return bit == 0 ? nil : position | bit
+    }
+
+    /// The entry (item or tombstone) holding `key`, if any.
     @inline(__always)
     func find(_ key: UnsafeRawBufferPointer, hash: UInt64) -> ItemPointer? {
         let shortHash = UInt32(truncatingIfNeeded: hash)

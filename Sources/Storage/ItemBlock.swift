@@ -36,7 +36,7 @@ enum ItemBlock {
                 chainNext: nil, lruPrevious: nil, lruNext: nil, casUnique: 0, expiresAt: 0, lastAccess: 0, hash: hash,
                 flags: flags, valueLength: Int32(truncatingIfNeeded: valueLength),
                 replyHeaderLength: UInt16(truncatingIfNeeded: headerLength),
-                keyLength: UInt8(truncatingIfNeeded: key.count), classAndFetched: 0))
+                keyLength: UInt8(truncatingIfNeeded: key.count), classAndFetched: 0, version: .zero))
         let reply = item.reply
         withUnsafeBytes(of: valuePrefix) { prefix in
             reply.copyMemory(from: prefix.baseAddress!, byteCount: keyOffset)
@@ -54,6 +54,17 @@ enum ItemBlock {
         writeTerminator(at: reply + position)
         writeTerminator(at: reply + headerLength + 2 + valueLength)
         return item
+    }
+
+    /// A tombstone block for `key`: see `ItemHeader`.
+    static func allocateTombstone(
+        key: UnsafeRawBufferPointer, hash: UInt32, version: Version, deletedAt: Int64
+    ) -> ItemPointer {
+        let tombstone = allocate(key: key, hash: hash, flags: 0, valueLength: 0)
+        tombstone.pointee.expiresAt = ItemLiveness.tombstoneExpiry
+        tombstone.pointee.lastAccess = deletedAt
+        tombstone.pointee.version = version
+        return tombstone
     }
 
     /// Compares an item's key with `key` in place, 8 bytes at a time; the caller has checked that the lengths

@@ -7,10 +7,14 @@
 /// An item: one manually allocated block, an `ItemHeader` followed by the item's complete `get` reply.
 typealias ItemPointer = UnsafeMutablePointer<ItemHeader>
 
-/// The metadata at the start of every item block, 64 bytes: hash chain and LRU links, CAS, times, sizes.
+/// The metadata at the start of every item block, 80 bytes: hash chain and LRU links, CAS, times, sizes, version.
 ///
 /// Keeping the links in the block (as memcached does) means a lookup touches the bucket array and the item
-/// block, nothing else.
+/// block, nothing else. What a lookup compares (chain link, hash, key length) sits in the first 64 bytes; the
+/// version follows, next to the key in the block's second cache line.
+///
+/// A tombstone (a deleted key kept for replication) is a block of the same layout with size class 0, no data,
+/// `expiresAt` -1 (so every liveness check takes it for a miss) and its deletion time in `lastAccess`.
 struct ItemHeader {
     /// Next item in the same hash bucket.
     var chainNext: ItemPointer?
@@ -30,6 +34,7 @@ struct ItemHeader {
     var keyLength: UInt8
     /// The size class id in the low bits; `fetchedBit` marks an item read since it was stored.
     var classAndFetched: UInt8
+    var version: Version
 
     static let fetchedBit: UInt8 = 0x80
 }
@@ -70,6 +75,10 @@ extension UnsafeMutablePointer where Pointee == ItemHeader {
         }
     }
 
+    /// Size class 0 marks a tombstone; items have classes from 1.
+    @inline(__always)
+    var isTombstone: Bool { pointee.classAndFetched & ~ItemHeader.fetchedBit == 0 }
+
     var fetched: Bool {
         get { pointee.classAndFetched & ItemHeader.fetchedBit != 0 }
         nonmutating set {
@@ -100,6 +109,19 @@ extension UnsafeMutablePointer where Pointee == ItemHeader {
             replyHeader: UnsafeRawBufferPointer(start: reply, count: headerLength),
             valueWithTerminator: UnsafeRawBufferPointer(start: data, count: valueLength + 2)
         )
+    }
+
+    /// The entry as replication sees it.
+    func state() -> ItemState {
+        if isTombstone {
+            return ItemState(
+                key: key, isTombstone: true, flags: 0, expiresAt: 0,
+                value: UnsafeRawBufferPointer(start: nil, count: 0), version: pointee.version)
+        }
+        return ItemState(
+            key: key, isTombstone: false, flags: pointee.flags, expiresAt: pointee.expiresAt,
+            value: UnsafeRawBufferPointer(start: valueStart, count: Int(pointee.valueLength)),
+            version: pointee.version)
     }
 
     /// Frees the block (allocated with `malloc` by `ItemBlock.allocate`).

@@ -2,7 +2,8 @@ extension Shard {
     /// incr/decr as memcached 1.6: a result that fits is written in place, padded with spaces to the old
     /// length; a longer one gets a new item. Either way the item gets a new CAS unique.
     mutating func applyDelta(
-        key: UnsafeRawBufferPointer, hash: UInt64, delta: UInt64, increment: Bool, context: OperationContext
+        key: UnsafeRawBufferPointer, hash: UInt64, delta: UInt64, increment: Bool, context: OperationContext,
+        changed: (ItemState) -> Void
     ) -> ShardAttempt<ArithmeticResult> {
         guard let item = findLive(key, hash: hash, context: context) else { return .finished(.notFound) }
         guard item.pointee.valueLength > 0, let current = DecimalText.parseItemNumber(item.valueWithTerminator)
@@ -17,7 +18,9 @@ extension Shard {
             DecimalText.write(result, to: data)
             (data + digits).initializeMemory(as: UInt8.self, repeating: 32, count: oldLength - digits)
             item.pointee.casUnique = context.uniques.next()
+            item.pointee.version = context.nextVersion()
             bump(item, now: context.now)
+            changed(item.state())
             return .finished(.value(result))
         }
 
@@ -33,7 +36,9 @@ extension Shard {
         }
         grown.pointee.lastAccess = context.now
         grown.pointee.casUnique = context.uniques.next()
+        grown.pointee.version = context.nextVersion()
         replace(item, with: grown)
+        changed(grown.state())
         return .finished(.value(result))
     }
 }

@@ -14,8 +14,9 @@ extension Shard {
         return true
     }
 
-    /// Frees one item near the LRU tail: an expired or flushed one among the last few if any (reclaimed), else,
-    /// with eviction enabled, the tail itself (evicted). Returns the bytes freed, 0 if nothing could be freed.
+    /// Frees one item near the LRU tail: an expired or flushed one among the last few if any (reclaimed), else the
+    /// oldest tombstone, else, with eviction enabled, the tail itself (evicted). Tombstones go even under `-M`:
+    /// they are bookkeeping, not data a client stored. Returns the bytes freed, 0 if nothing could be freed.
     mutating func freeOneFromTail(protecting: ItemPointer?, context: OperationContext) -> Int {
         var candidate = lru.tail
         var examined = 0
@@ -30,6 +31,14 @@ extension Shard {
             }
             candidate = item.pointee.lruPrevious
             examined += 1
+        }
+        if var tombstone = tombstones.tail {
+            if tombstone == protecting, let previous = tombstone.pointee.lruPrevious { tombstone = previous }
+            if tombstone != protecting {
+                let size = tombstone.totalSize
+                removeTombstone(tombstone, context: context)
+                return size
+            }
         }
         guard context.evictionEnabled, var victim = lru.tail else { return 0 }
         if victim == protecting {
@@ -57,10 +66,11 @@ extension Shard {
         return freed
     }
 
-    /// Examines up to `budget` items from bucket `startBucket` on, removing expired and flushed ones (the
-    /// background sweep). Stops inside a bucket when the budget runs out; that bucket is examined again next time.
+    /// Examines up to `budget` entries from bucket `startBucket` on, removing expired and flushed items and
+    /// tombstones deleted at or before `tombstoneCutoff` (the background sweep). Stops inside a bucket when the
+    /// budget runs out; that bucket is examined again next time. `removed` counts items only.
     mutating func sweep(
-        from startBucket: Int, budget: Int, context: OperationContext
+        from startBucket: Int, budget: Int, tombstoneCutoff: Int64, context: OperationContext
     ) -> (removed: Int, examined: Int, nextBucket: Int) {
         var bucket = startBucket
         var removed = 0
@@ -77,6 +87,10 @@ extension Shard {
                 }
                 candidate = item.pointee.chainNext
                 examined += 1
+                if item.isTombstone {
+                    if item.pointee.lastAccess <= tombstoneCutoff { removeTombstone(item, context: context) }
+                    continue
+                }
                 let expired = context.liveness.isExpired(item)
                 let flushed = !expired && context.liveness.isFlushed(item)
                 if expired || flushed {

@@ -1,7 +1,10 @@
 extension Shard {
-    /// Applies a storage command; on success the new item is linked and owned by the shard.
-    mutating func store(_ request: StoreRequest, context: OperationContext) -> ShardAttempt<StoreResult> {
-        let existing = findLive(request.key, hash: request.hash, context: context)
+    /// Applies a storage command; on success the new item, with a new version, is linked and owned by the shard,
+    /// and `changed` has seen it.
+    mutating func store(
+        _ request: StoreRequest, context: OperationContext, changed: (ItemState) -> Void
+    ) -> ShardAttempt<StoreResult> {
+        let (existing, tombstone) = findForWrite(request.key, hash: request.hash, context: context)
         switch request.operation {
         case .set:
             break
@@ -27,19 +30,25 @@ extension Shard {
             }
             item = combined
         }
-        let growth = item.totalSize - (existing?.totalSize ?? 0)
-        if growth > 0 && !reserve(growth, protecting: existing, context: context) {
+        // A tombstone's bytes pass to the item that replaces it, like an old item's.
+        let replaced = existing ?? tombstone
+        let growth = item.totalSize - (replaced?.totalSize ?? 0)
+        if growth > 0 && !reserve(growth, protecting: replaced, context: context) {
             if request.prebuiltItem == nil { item.deallocateItem() }
             return .needsMemory(growth)
         }
         item.pointee.lastAccess = context.now
         item.pointee.casUnique = context.uniques.next()
+        item.pointee.version = context.nextVersion()
         if let existing {
             replace(existing, with: item)
-            if growth < 0 { context.accountant.release(-growth) }
+        } else if let tombstone {
+            replaceTombstone(tombstone, with: item, context: context)
         } else {
             link(item)
         }
+        if growth < 0 { context.accountant.release(-growth) }
+        changed(item.state())
         return .finished(.stored(casUnique: item.pointee.casUnique))
     }
 

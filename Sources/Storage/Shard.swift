@@ -1,10 +1,15 @@
-/// One lock's worth of the cache: its items' hash index, its LRU list and its counters.
+/// One lock's worth of the cache: its items' hash index, its LRU list, its tombstones and its counters.
 ///
 /// Every method runs under the shard's lock; item blocks are freed here and their bytes released to the
 /// accountant.
 struct Shard: ~Copyable {
     var index: HashIndex
     var lru = LRUList()
+    /// Tombstones, newest first: the tail is the first to go when memory runs short.
+    var tombstones = LRUList()
+    var tombstoneCount = 0
+    /// Replicated items and tombstones refused for size or memory.
+    var applyRefused = 0
     /// One `ItemCounters` per size class, `classCounters[id - 1]`.
     let classCounters: UnsafeMutablePointer<ItemCounters>
     let classCount: Int
@@ -25,17 +30,21 @@ struct Shard: ~Copyable {
             next = item.pointee.lruNext
             item.deallocateItem()
         }
+        next = tombstones.head
+        while let tombstone = next {
+            next = tombstone.pointee.lruNext
+            tombstone.deallocateItem()
+        }
         classCounters.deinitialize(count: classCount)
         classCounters.deallocate()
     }
 
-    var itemCount: Int { index.count }
-
-    /// The live item for `key`, if any; an expired or flushed one is removed and counted.
+    /// The live item for `key`, if any; an expired or flushed one is removed and counted. A tombstone stays.
     @inline(__always)
     mutating func findLive(_ key: UnsafeRawBufferPointer, hash: UInt64, context: OperationContext) -> ItemPointer? {
         guard let item = index.find(key, hash: hash) else { return nil }
         if context.liveness.isExpired(item) {
+            if item.isTombstone { return nil }
             getExpired += 1
             remove(item, context: context)
             return nil
@@ -48,6 +57,26 @@ struct Shard: ~Copyable {
         return item
     }
 
+    /// For a write: the live item for `key` as `findLive` finds it, or else the key's tombstone, if any.
+    @inline(__always)
+    mutating func findForWrite(
+        _ key: UnsafeRawBufferPointer, hash: UInt64, context: OperationContext
+    ) -> (item: ItemPointer?, tombstone: ItemPointer?) {
+        guard let entry = index.find(key, hash: hash) else { return (nil, nil) }
+        if entry.isTombstone { return (nil, entry) }
+        if context.liveness.isExpired(entry) {
+            getExpired += 1
+            remove(entry, context: context)
+            return (nil, nil)
+        }
+        if context.liveness.isFlushed(entry) {
+            getFlushed += 1
+            remove(entry, context: context)
+            return (nil, nil)
+        }
+        return (entry, nil)
+    }
+
     /// Marks an access: most recently used, last access now.
     @inline(__always)
     mutating func bump(_ item: ItemPointer, now: Int64) {
@@ -55,15 +84,59 @@ struct Shard: ~Copyable {
         item.pointee.lastAccess = now
     }
 
-    /// touch / the expiry half of gat: a new expiry for a live item, which also counts as an access.
+    /// touch / the expiry half of gat: a new expiry and version for a live item, which also counts as an access.
     mutating func touch(
-        key: UnsafeRawBufferPointer, hash: UInt64, expiresAt: Int64, context: OperationContext
+        key: UnsafeRawBufferPointer, hash: UInt64, expiresAt: Int64, context: OperationContext,
+        changed: (ItemState) -> Void
     ) -> Bool {
         guard let item = findLive(key, hash: hash, context: context) else { return false }
         item.pointee.expiresAt = expiresAt
+        item.pointee.version = context.nextVersion()
         item.fetched = true
         bump(item, now: context.now)
+        changed(item.state())
         return true
+    }
+
+    /// delete: puts a tombstone with a new version in place of a live item. A tombstone is never larger than the
+    /// item it replaces, so this always succeeds.
+    mutating func bury(_ item: ItemPointer, context: OperationContext, changed: (ItemState) -> Void) {
+        let tombstone = ItemBlock.allocateTombstone(
+            key: item.key, hash: item.pointee.hash, version: context.nextVersion(), deletedAt: context.now)
+        let freed = item.totalSize - tombstone.totalSize
+        index.replace(item, with: tombstone)
+        lru.remove(item)
+        count(item, sign: -1)
+        item.deallocateItem()
+        tombstones.pushFront(tombstone)
+        tombstoneCount += 1
+        context.accountant.noteTombstoneBytes(tombstone.totalSize)
+        context.accountant.release(freed)
+        changed(tombstone.state())
+    }
+
+    /// Puts `item` (same key) in place of `tombstone` and frees the tombstone. The caller settles the size
+    /// difference with the accountant.
+    mutating func replaceTombstone(_ tombstone: ItemPointer, with item: ItemPointer, context: OperationContext) {
+        index.replace(tombstone, with: item)
+        tombstones.remove(tombstone)
+        tombstoneCount -= 1
+        context.accountant.noteTombstoneBytes(-tombstone.totalSize)
+        tombstone.deallocateItem()
+        lru.pushFront(item)
+        count(item, sign: 1)
+        totalItems += 1
+    }
+
+    /// Unlinks a tombstone, frees it and releases its bytes.
+    mutating func removeTombstone(_ tombstone: ItemPointer, context: OperationContext) {
+        let size = tombstone.totalSize
+        index.remove(tombstone)
+        tombstones.remove(tombstone)
+        tombstoneCount -= 1
+        tombstone.deallocateItem()
+        context.accountant.noteTombstoneBytes(-size)
+        context.accountant.release(size)
     }
 
     /// Adds a new item whose bytes are already reserved.

@@ -24,6 +24,18 @@ import Testing
         #expect(harness.get("new") == "2")
     }
 
+    /// memcached reads a unix time from before it started as "no flush": the marks are cleared.
+    @Test func flushAtATimeBeforeTheCacheStartedCancelsFlushing() {
+        let harness = CacheHarness()
+        harness.set("a", "1")
+        harness.cache.flushAll(delay: 1_215_752_191)
+        #expect(harness.get("a") == "1")
+        harness.clock.advance(by: 2)
+        harness.set("b", "2")
+        harness.cache.flushAll(delay: 0)
+        #expect(harness.get("b") == nil)
+    }
+
     @Test func negativeDelayFlushesNow() {
         let harness = CacheHarness()
         harness.set("a", "1")

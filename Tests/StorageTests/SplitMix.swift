@@ -1,5 +1,5 @@
 /// A small deterministic generator so every thread's workload is reproducible.
-struct SplitMix {
+struct SplitMix: RandomNumberGenerator {
     private var state: UInt64
 
     init(seed: UInt64) {

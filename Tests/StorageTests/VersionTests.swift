@@ -1,4 +1,4 @@
-import Replication
+import Storage
 import Testing
 
 @Test func versionOrdersByTimeThenCounterThenNode() {

@@ -1,0 +1,261 @@
+import Replication
+import Testing
+
+private let identity = NodeIdentity(name: "a", id: 1)
+private let replicationID: UInt64 = 0xA11CE
+
+private func configuration(shards: Int = 2, secret: ReplicationSecret? = nil) -> ReplicationConfiguration {
+    ReplicationConfiguration(
+        identity: identity, replicationID: replicationID, secret: secret, peerAddress: "peer:11211", shardCount: shards,
+        walkChunkLimit: 8)
+}
+
+private func welcome(lastReplicationID: UInt64, nextOffset: UInt64) -> ReplicationFrame {
+    .welcome(
+        WelcomeFrame(
+            nodeID: 2, lastReplicationID: lastReplicationID, nextOffset: nextOffset, nodeName: "b",
+            nonce: Array(repeating: 7, count: 32), mac: []))
+}
+
+/// Decodes the frames of one `send` action.
+private func frames(_ action: OutgoingAction?) -> [ReplicationFrame] {
+    guard case .send(let bytes) = action else { return [] }
+    var rest = bytes[...]
+    var frames: [ReplicationFrame] = []
+    while case .frame(let frame, let consumed) = Array(rest).withUnsafeBytes({ FrameDecoder().decode($0) }) {
+        frames.append(frame)
+        rest = rest.dropFirst(consumed)
+    }
+    return frames
+}
+
+/// A stream that has dialed and sent HELLO.
+private func handshaking(
+    _ configuration: ReplicationConfiguration = configuration(), backlog: BacklogWindow, now: ContinuousClock.Instant
+) -> OutgoingStream {
+    var stream = OutgoingStream(configuration: configuration, random: SeededGenerator(seed: 1))
+    #expect(stream.handle(.start, backlog: backlog, now: now) == [.connect])
+    let actions = stream.handle(.connected, backlog: backlog, now: now)
+    guard case .hello(let hello) = frames(actions.first).first else {
+        Issue.record("no hello: \(actions)")
+        return stream
+    }
+    #expect(hello.replicationID == replicationID)
+    #expect(hello.nextOffset == backlog.endOffset)
+    #expect(actions.last == .scheduleTimer(after: .seconds(5)))
+    #expect(stream.state == .handshaking)
+    return stream
+}
+
+@Test func welcomeWithOwnIDAndHeldOffsetResumesFromTheBacklog() {
+    let now = ContinuousClock.now
+    let backlog = BacklogWindow(startOffset: 100, endOffset: 500)
+    var stream = handshaking(backlog: backlog, now: now)
+    let actions = stream.handle(
+        .frameReceived(welcome(lastReplicationID: replicationID, nextOffset: 300)), backlog: backlog, now: now)
+    #expect(
+        frames(actions.first) == [
+            .proof(mac: []),
+            .streamStart(StreamStartFrame(mode: .partial, replicationID: replicationID, firstOffset: 300)),
+        ])
+    #expect(actions.dropFirst().first == .handshakeCompleted(peerName: "b", authenticated: false, mode: .partial))
+    #expect(stream.state == .streaming)
+    #expect(stream.partialResyncs == 1)
+    #expect(
+        stream.handle(.writableSpace(bytes: 150), backlog: backlog, now: now) == [
+            .sendBacklog(fromOffset: 300, length: 150)
+        ])
+    // Credit spent: more backlog waits for the next report of space.
+    #expect(stream.handle(.backlogAppended, backlog: backlog, now: now) == [])
+    #expect(
+        stream.handle(.writableSpace(bytes: 1000), backlog: backlog, now: now) == [
+            .sendBacklog(fromOffset: 450, length: 50)
+        ])
+    let grown = BacklogWindow(startOffset: 100, endOffset: 600)
+    #expect(stream.handle(.backlogAppended, backlog: grown, now: now) == [.sendBacklog(fromOffset: 500, length: 100)])
+    #expect(stream.handle(.frameReceived(.ack(offset: 600)), backlog: grown, now: now) == [])
+    #expect(stream.ackedOffset == 600)
+    #expect(stream.status(backlog: grown, now: now).lagBytes == 0)
+}
+
+@Test(arguments: [
+    (UInt64(0), UInt64(0)),  // a receiver that never saw this node
+    (UInt64(0xB0B), UInt64(300)),  // an earlier run of this node
+    (replicationID, UInt64(50)),  // this run, but the backlog moved past it
+])
+func otherwiseWalksTheStoreThenStreamsFromTheNotedOffset(lastID: UInt64, nextOffset: UInt64) {
+    let now = ContinuousClock.now
+    let backlog = BacklogWindow(startOffset: 100, endOffset: 500)
+    var stream = handshaking(backlog: backlog, now: now)
+    let actions = stream.handle(
+        .frameReceived(welcome(lastReplicationID: lastID, nextOffset: nextOffset)), backlog: backlog, now: now)
+    #expect(
+        frames(actions.first).last
+            == .streamStart(StreamStartFrame(mode: .full, replicationID: replicationID, firstOffset: 500)))
+    #expect(actions.last == .startFullSync(fromOffset: 500))
+    #expect(stream.state == .fullSync)
+    #expect(stream.fullResyncs == 1)
+    #expect(
+        stream.handle(.writableSpace(bytes: 1000), backlog: backlog, now: now) == [
+            .sendWalkChunk(shard: 0, startBucket: 0, limit: 8)
+        ])
+    // One chunk at a time, even with room to spare.
+    #expect(stream.handle(.writableSpace(bytes: 1000), backlog: backlog, now: now) == [])
+    #expect(
+        stream.handle(.walkChunkSent(nextBucket: 8, bytes: 10), backlog: backlog, now: now) == [
+            .sendWalkChunk(shard: 0, startBucket: 8, limit: 8)
+        ])
+    #expect(
+        stream.handle(.walkChunkSent(nextBucket: nil, bytes: 10), backlog: backlog, now: now) == [
+            .sendWalkChunk(shard: 1, startBucket: 0, limit: 8)
+        ])
+    let grown = BacklogWindow(startOffset: 100, endOffset: 520)
+    let done = stream.handle(.walkChunkSent(nextBucket: nil, bytes: 10), backlog: grown, now: now)
+    #expect(frames(done.first) == [.fullSyncDone(offset: 500)])
+    #expect(done.dropFirst() == [.sendBacklog(fromOffset: 500, length: 20)])
+    #expect(stream.state == .streaming)
+}
+
+@Test func walkWaitsForSpace() {
+    let now = ContinuousClock.now
+    let backlog = BacklogWindow(startOffset: 0, endOffset: 0)
+    var stream = handshaking(backlog: backlog, now: now)
+    _ = stream.handle(.frameReceived(welcome(lastReplicationID: 0, nextOffset: 0)), backlog: backlog, now: now)
+    #expect(stream.handle(.writableSpace(bytes: 100), backlog: backlog, now: now).count == 1)
+    #expect(stream.handle(.walkChunkSent(nextBucket: 3, bytes: 100), backlog: backlog, now: now) == [])
+    #expect(stream.walkCursor == WalkCursor(shard: 0, bucket: 3))
+}
+
+@Test func reconnectDelaysDoubleToFiveSecondsWithinJitter() {
+    var now = ContinuousClock.now
+    let backlog = BacklogWindow(startOffset: 0, endOffset: 0)
+    var stream = OutgoingStream(configuration: configuration(), random: SeededGenerator(seed: 9))
+    #expect(stream.handle(.start, backlog: backlog, now: now) == [.connect])
+    var delays: [Duration] = []
+    for _ in 0..<9 {
+        let actions = stream.handle(.disconnected(reason: "refused"), backlog: backlog, now: now)
+        guard case .scheduleReconnect(let delay) = actions.first else {
+            Issue.record("no reconnect: \(actions)")
+            return
+        }
+        delays.append(delay)
+        #expect(stream.handle(.timerFired, backlog: backlog, now: now + delay / 2) == [])
+        now += delay
+        #expect(stream.handle(.timerFired, backlog: backlog, now: now) == [.connect])
+    }
+    let bases: [Double] = [100, 200, 400, 800, 1600, 3200, 5000, 5000, 5000]
+    for (delay, base) in zip(delays, bases) {
+        let milliseconds = delay / .milliseconds(1)
+        #expect(milliseconds >= base * 0.8 && milliseconds <= base * 1.2, "\(milliseconds) vs \(base)")
+    }
+    #expect(Set(delays.suffix(3)).count == 3, "jitter varies the capped delays")
+    #expect(stream.reconnects == 9)
+    #expect(stream.lastError == "refused")
+}
+
+@Test func completedHandshakeResetsTheBackoff() {
+    let now = ContinuousClock.now
+    let backlog = BacklogWindow(startOffset: 0, endOffset: 0)
+    var stream = handshaking(backlog: backlog, now: now)
+    for _ in 0..<4 {
+        _ = stream.handle(.disconnected(reason: "reset"), backlog: backlog, now: now)
+        _ = stream.handle(.timerFired, backlog: backlog, now: now + .seconds(10))
+        _ = stream.handle(.connected, backlog: backlog, now: now)
+    }
+    _ = stream.handle(.frameReceived(welcome(lastReplicationID: 0, nextOffset: 0)), backlog: backlog, now: now)
+    guard
+        case .scheduleReconnect(let delay) = stream.handle(.disconnected(reason: "x"), backlog: backlog, now: now).first
+    else {
+        Issue.record("no reconnect")
+        return
+    }
+    #expect(delay <= .milliseconds(120))
+}
+
+@Test func silentPeerTimesOutTheHandshake() {
+    let now = ContinuousClock.now
+    let backlog = BacklogWindow(startOffset: 0, endOffset: 0)
+    var stream = handshaking(backlog: backlog, now: now)
+    #expect(stream.handle(.timerFired, backlog: backlog, now: now + .seconds(4)) == [])
+    let actions = stream.handle(.timerFired, backlog: backlog, now: now + .seconds(5))
+    #expect(actions.first == .close(reason: "handshake timed out"))
+    #expect(stream.state == .waitingToReconnect)
+}
+
+@Test func ackBeyondWhatWasSentClosesTheLink() {
+    let now = ContinuousClock.now
+    let backlog = BacklogWindow(startOffset: 0, endOffset: 100)
+    var stream = handshaking(backlog: backlog, now: now)
+    _ = stream.handle(
+        .frameReceived(welcome(lastReplicationID: replicationID, nextOffset: 0)), backlog: backlog, now: now)
+    _ = stream.handle(.writableSpace(bytes: 40), backlog: backlog, now: now)
+    let actions = stream.handle(.frameReceived(.ack(offset: 41)), backlog: backlog, now: now)
+    guard case .close = actions.first else {
+        Issue.record("accepted an ack for unsent bytes: \(actions)")
+        return
+    }
+    #expect(stream.ackedOffset == 0)
+}
+
+@Test func errorFromThePeerIsRecordedAndRetried() {
+    let now = ContinuousClock.now
+    let backlog = BacklogWindow(startOffset: 0, endOffset: 0)
+    var stream = handshaking(backlog: backlog, now: now)
+    let actions = stream.handle(.frameReceived(.error(message: "authentication failed")), backlog: backlog, now: now)
+    #expect(actions.first == .close(reason: "peer: authentication failed"))
+    guard case .scheduleReconnect = actions.last else {
+        Issue.record("no reconnect after error")
+        return
+    }
+    #expect(stream.status(backlog: backlog, now: now).lastError == "peer: authentication failed")
+}
+
+@Test func welcomeWithAWrongMacGetsAnErrorFrame() {
+    let now = ContinuousClock.now
+    let backlog = BacklogWindow(startOffset: 0, endOffset: 0)
+    var stream = handshaking(
+        configuration(secret: ReplicationSecret(bytes: [1, 2, 3])), backlog: backlog, now: now)
+    let forged = ReplicationFrame.welcome(
+        WelcomeFrame(
+            nodeID: 2, lastReplicationID: 0, nextOffset: 0, nodeName: "b", nonce: Array(repeating: 0, count: 32),
+            mac: Array(repeating: 0, count: 32)))
+    let actions = stream.handle(.frameReceived(forged), backlog: backlog, now: now)
+    guard case .error = frames(actions.first).first else {
+        Issue.record("no error frame: \(actions)")
+        return
+    }
+    guard case .close = actions.dropFirst().first else {
+        Issue.record("not closed: \(actions)")
+        return
+    }
+    #expect(stream.fullResyncs == 0)
+}
+
+@Test func backlogOverrunningTheLinkForcesAReconnect() {
+    let now = ContinuousClock.now
+    var backlog = BacklogWindow(startOffset: 0, endOffset: 100)
+    var stream = handshaking(backlog: backlog, now: now)
+    _ = stream.handle(
+        .frameReceived(welcome(lastReplicationID: replicationID, nextOffset: 0)), backlog: backlog, now: now)
+    _ = stream.handle(.writableSpace(bytes: 40), backlog: backlog, now: now)
+    backlog = BacklogWindow(startOffset: 60, endOffset: 160)
+    let actions = stream.handle(.backlogAppended, backlog: backlog, now: now)
+    #expect(actions.first == .close(reason: "backlog overran the link at offset 40"))
+}
+
+@Test func statusReportsLagInBytesAndTime() {
+    let now = ContinuousClock.now
+    let backlog = BacklogWindow(startOffset: 0, endOffset: 0)
+    var stream = handshaking(backlog: backlog, now: now)
+    _ = stream.handle(
+        .frameReceived(welcome(lastReplicationID: replicationID, nextOffset: 0)), backlog: backlog, now: now)
+    let grown = BacklogWindow(startOffset: 0, endOffset: 80)
+    _ = stream.handle(.backlogAppended, backlog: grown, now: now)
+    let status = stream.status(backlog: grown, now: now + .milliseconds(250))
+    #expect(status.state == "streaming")
+    #expect(status.peer == "b")
+    #expect(status.peerNodeID == 2)
+    #expect(status.lagBytes == 80)
+    #expect(status.lagMilliseconds == 250)
+    #expect(status.partialResyncs == 1)
+}
