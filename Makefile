@@ -5,7 +5,7 @@ PORT ?= 11211
 DEBUG_BIN := .build/debug/replicacache
 RELEASE_BIN := .build/release/replicacache
 
-.PHONY: all deps build release run test lint unit integration bench clean
+.PHONY: all deps build release run run-single test lint unit integration bench clean
 
 all: build
 
@@ -21,8 +21,17 @@ build: deps
 release: deps
 	$(SWIFT) build -c release --product replicacache
 
-# A node on 127.0.0.1:$(PORT) in the foreground.
+PEER_PORT ?= 11212
+
+# A replicating pair in the foreground: 127.0.0.1:$(PORT) and 127.0.0.1:$(PEER_PORT); Ctrl-C stops both.
 run: release
+	@trap 'kill $$first $$second 2>/dev/null; wait' INT TERM EXIT; \
+	$(RELEASE_BIN) -l 127.0.0.1 -p $(PORT) --peer 127.0.0.1:$(PEER_PORT) --node-id n1 -v & first=$$!; \
+	$(RELEASE_BIN) -l 127.0.0.1 -p $(PEER_PORT) --peer 127.0.0.1:$(PORT) --node-id n2 -v & second=$$!; \
+	wait
+
+# One node without a peer on 127.0.0.1:$(PORT).
+run-single: release
 	exec $(RELEASE_BIN) -l 127.0.0.1 -p $(PORT) -v
 
 lint:

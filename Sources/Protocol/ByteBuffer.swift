@@ -94,6 +94,10 @@ public final class ByteBuffer {
         count += source.count
     }
 
+    public func append(_ bytes: [UInt8]) {
+        bytes.withUnsafeBytes { append($0) }
+    }
+
     @inline(__always)
     public func append(_ text: StaticString) {
         append(UnsafeRawBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))

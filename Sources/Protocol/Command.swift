@@ -92,6 +92,8 @@ public enum StatsGroup: Equatable, Sendable {
     case slabs
     case conns
     case reset
+    /// `stats replication`: the pair's link, offsets, lag and resyncs.
+    case replication
     /// `stats sizes`: the item size histogram, which is not kept (memcached's `sizes_status disabled`).
     case sizes
     /// `stats detail on|off|dump`: per-prefix statistics, which are not kept.

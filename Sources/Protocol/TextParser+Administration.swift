@@ -53,6 +53,8 @@ extension TextParser {
                 .conns
             } else if base.matches(group, "reset") {
                 .reset
+            } else if base.matches(group, "replication") {
+                .replication
             } else if base.matches(group, "sizes") {
                 .sizes
             } else if base.matches(group, "detail") {

@@ -2,6 +2,7 @@ import Atomics
 import CEventShim
 import Glibc
 import Protocol
+import Replication
 
 /// One client socket on one worker: reads what arrived, runs every complete request in it,
 /// and writes all their replies with one `write`.
@@ -9,6 +10,8 @@ final class ClientConnection {
     /// Replies pending past this size stop parsing until the client reads them, which
     /// bounds the memory a client that never reads can take.
     static let outputHighWater = 4 << 20
+    /// The first byte of a binary-protocol request, which a replication HELLO is.
+    static let requestMagic: UInt8 = 0x80
     /// Read buffers larger than this are given back once they are empty again.
     static let retainedBufferSize = 64 << 10
 
@@ -25,6 +28,13 @@ final class ClientConnection {
     private var closeAfterWrite = false
     private var waitingToWrite = false
     private var closed = false
+    /// Nothing parsed yet: the connection may still turn out to be the peer's replication link.
+    private var fresh = true
+    /// Sync mode: replies are held until the peer acks this stream offset.
+    private var awaitedOffset: UInt64 = 0
+    private var awaitedRecords = 0
+    private var waitingForAcknowledgement = false
+    private var acknowledgementTimer: OpaquePointer?
 
     init(fd: Int32, worker: Worker) {
         self.fd = fd
@@ -36,6 +46,9 @@ final class ClientConnection {
         context = CallbackContext.retain(self)
         readEvent = event_new(worker.base, fd, Int16(EV_READ | EV_PERSIST), onReadable, context)
         writeEvent = event_new(worker.base, fd, Int16(EV_WRITE | EV_PERSIST), onWritable, context)
+        if worker.link?.settings.mode == .sync {
+            acknowledgementTimer = evtimer_new_shim(worker.base, onAcknowledgementTimeout, context)
+        }
         event_add(readEvent, nil)
     }
 
@@ -46,8 +59,9 @@ final class ClientConnection {
             input.commit(received)
             worker.statistics.add(.bytesRead, UInt64(received))
             lastCommand.store(worker.server.clock.now(), ordering: .relaxed)
+            if fresh, handOffReplication() { return }
             processInput()
-            flush()
+            completeBatch()
         } else if received == 0 || (errno != EAGAIN && errno != EINTR) {
             close()
         }
@@ -58,8 +72,83 @@ final class ClientConnection {
         if !waitingToWrite, !closed, !input.isEmpty {
             // Parsing stopped at the high-water mark; continue with what is buffered.
             processInput()
-            flush()
+            completeBatch()
         }
+    }
+
+    /// A replication HELLO as the first bytes makes this the peer's link: the socket and what was
+    /// read move to the replication thread. Returns whether that happened.
+    private func handOffReplication() -> Bool {
+        let bytes = input.bytes
+        guard let link = worker.link, bytes[0] == Self.requestMagic else {
+            fresh = false
+            return false
+        }
+        // One byte cannot tell a HELLO from any other binary request yet.
+        guard bytes.count >= 2 else { return true }
+        guard IncomingStream.startsWithHello(bytes) else {
+            fresh = false
+            return false
+        }
+        closed = true
+        event_free(readEvent)
+        event_free(writeEvent)
+        if let acknowledgementTimer { event_free(acknowledgementTimer) }
+        worker.connectionClosed(self)
+        link.adoptIncoming(fd: fd, buffered: bytes)
+        CallbackContext<ClientConnection>.release(context)
+        return true
+    }
+
+    /// After a batch: its writes enter the backlog before any reply goes out; in sync mode the
+    /// replies wait for the peer's ack of them, bounded by `--repl-sync-timeout`.
+    private func completeBatch() {
+        fresh = false
+        guard let (offset, count) = worker.publishRecords(), let link = worker.link, link.settings.mode == .sync
+        else {
+            flush()
+            return
+        }
+        guard link.streaming.load(ordering: .relaxed) else {
+            link.degradedWrites.wrappingIncrement(by: UInt64(count), ordering: .relaxed)
+            flush()
+            return
+        }
+        guard link.ackedOffset.load(ordering: .relaxed) < offset else {
+            flush()
+            return
+        }
+        awaitedOffset = offset
+        awaitedRecords = count
+        waitingForAcknowledgement = true
+        event_del(readEvent)
+        worker.waitForAcknowledgement(self)
+        var timeout = ReplicationLink.timeval(.milliseconds(link.settings.syncTimeoutMilliseconds))
+        evtimer_add_shim(acknowledgementTimer, &timeout)
+    }
+
+    /// The peer's acks moved or the link changed: release the replies if they may go now.
+    func acknowledgementChanged(ackedOffset: UInt64, linkStreaming: Bool) {
+        guard waitingForAcknowledgement else { return }
+        if ackedOffset >= awaitedOffset {
+            releaseReplies(degraded: false)
+        } else if !linkStreaming {
+            releaseReplies(degraded: true)
+        }
+    }
+
+    fileprivate func acknowledgementTimedOut() {
+        guard waitingForAcknowledgement else { return }
+        releaseReplies(degraded: true)
+    }
+
+    private func releaseReplies(degraded: Bool) {
+        waitingForAcknowledgement = false
+        if degraded { worker.link?.degradedWrites.wrappingIncrement(by: UInt64(awaitedRecords), ordering: .relaxed) }
+        event_del(acknowledgementTimer)
+        worker.stopWaiting(self)
+        event_add(readEvent, nil)
+        flush()
     }
 
     /// Runs every complete request at the front of the input buffer.
@@ -163,6 +252,7 @@ final class ClientConnection {
         closed = true
         event_free(readEvent)
         event_free(writeEvent)
+        if let acknowledgementTimer { event_free(acknowledgementTimer) }
         Glibc.close(fd)
         worker.connectionClosed(self)
         CallbackContext<ClientConnection>.release(context)
@@ -171,6 +261,10 @@ final class ClientConnection {
 
 private let onReadable: event_callback_fn = { _, _, context in
     CallbackContext<ClientConnection>.object(from: context).readable()
+}
+
+private let onAcknowledgementTimeout: event_callback_fn = { _, _, context in
+    CallbackContext<ClientConnection>.object(from: context).acknowledgementTimedOut()
 }
 
 private let onWritable: event_callback_fn = { _, _, context in

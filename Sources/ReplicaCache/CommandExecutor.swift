@@ -17,6 +17,8 @@ struct CommandExecutor {
     let server: ServerState
     let statistics: WorkerStatistics
     let maxKeyLength: Int
+    /// Where the resulting state of every write is encoded for the peer; nil without one.
+    let records: RecordBatch?
 
     /// Runs `command`, whose ranges point into `request`, appending its reply to `output`.
     /// `client` identifies the requesting connection in `stats conns`; `batch` carries what one
@@ -33,23 +35,24 @@ struct CommandExecutor {
         case .storeTooLarge(let mode, let key, let noreply, let swallow):
             statistics.add(.storeTooLarge)
             // memcached unlinks the old item on a too-large set, so a later get cannot see stale data.
-            if mode == .set { _ = cache.delete(key: UnsafeRawBufferPointer(rebasing: request[key])) }
+            if mode == .set { _ = cache.delete(key: UnsafeRawBufferPointer(rebasing: request[key]), changed: record) }
             reply("SERVER_ERROR object too large for cache\r\n", unless: noreply, to: output)
             return .swallow(swallow)
         case .delete(let key, let noreply):
-            let deleted = cache.delete(key: UnsafeRawBufferPointer(rebasing: request[key]))
+            let deleted = cache.delete(key: UnsafeRawBufferPointer(rebasing: request[key]), changed: record)
             statistics.add(deleted ? .deleteHits : .deleteMisses)
             reply(deleted ? "DELETED\r\n" : "NOT_FOUND\r\n", unless: noreply, to: output)
         case .arithmetic(let arithmetic):
             self.arithmetic(arithmetic, request: request, output: output)
         case .touch(let key, let exptime, let noreply):
             statistics.add(.cmdTouch)
-            let touched = cache.touch(key: UnsafeRawBufferPointer(rebasing: request[key]), exptime: exptime)
+            let touched = cache.touch(
+                key: UnsafeRawBufferPointer(rebasing: request[key]), exptime: exptime, changed: record)
             statistics.add(touched ? .touchHits : .touchMisses)
             reply(touched ? "TOUCHED\r\n" : "NOT_FOUND\r\n", unless: noreply, to: output)
         case .flushAll(let delay, let noreply):
             statistics.add(.cmdFlush)
-            cache.flushAll(delay: delay)
+            _ = cache.flushAll(delay: delay) { records?.append($0) }
             reply("OK\r\n", unless: noreply, to: output)
         case .version:
             output.append("VERSION ")
@@ -78,6 +81,11 @@ struct CommandExecutor {
             MetadumpWriter(cache: cache).write(to: output)
         }
         return .proceed
+    }
+
+    /// Encodes the state a write left behind, so the peer converges on it.
+    private func record(_ state: ItemState) {
+        records?.append(state)
     }
 
     private func reply(_ text: StaticString, unless noreply: Bool, to output: ByteBuffer) {
@@ -109,6 +117,8 @@ struct CommandExecutor {
                     output.append(item.getReply)
                 }
                 return true
+            } changed: {
+                record($0)
             }
             if touching {
                 statistics.add(found != nil ? .touchHits : .touchMisses)
@@ -125,7 +135,8 @@ struct CommandExecutor {
         let result = cache.store(
             request.mode.storeOperation, key: UnsafeRawBufferPointer(rebasing: bytes[request.key]),
             flags: request.flags, exptime: request.exptime,
-            value: UnsafeRawBufferPointer(rebasing: bytes[request.value]), casUnique: request.casUnique)
+            value: UnsafeRawBufferPointer(rebasing: bytes[request.value]), casUnique: request.casUnique,
+            changed: record)
         let text: StaticString
         switch result {
         case .stored:
@@ -152,7 +163,7 @@ struct CommandExecutor {
     private func arithmetic(_ request: ArithmeticRequest, request bytes: UnsafeRawBufferPointer, output: ByteBuffer) {
         let result = cache.arithmetic(
             key: UnsafeRawBufferPointer(rebasing: bytes[request.key]), delta: request.delta,
-            increment: request.increment)
+            increment: request.increment, changed: record)
         switch result {
         case .value(let value):
             statistics.add(request.increment ? .incrHits : .decrHits)
@@ -168,19 +179,6 @@ struct CommandExecutor {
                 "CLIENT_ERROR cannot increment or decrement non-numeric value\r\n", unless: request.noreply, to: output)
         case .outOfMemory:
             reply("SERVER_ERROR out of memory\r\n", unless: request.noreply, to: output)
-        }
-    }
-}
-
-extension StoreMode {
-    var storeOperation: StoreOperation {
-        switch self {
-        case .set: .set
-        case .add: .add
-        case .replace: .replace
-        case .append: .append
-        case .prepend: .prepend
-        case .cas: .cas
         }
     }
 }

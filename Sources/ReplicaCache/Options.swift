@@ -1,4 +1,5 @@
 import ArgumentParser
+import Glibc
 
 /// The command line: memcached's flags with memcached's meanings.
 struct Options: ParsableCommand {
@@ -65,6 +66,24 @@ struct Options: ParsableCommand {
     @Option(name: [.customShort("B"), .customLong("protocol")], help: "Binding protocol: auto or ascii.")
     var bindingProtocol: String = "auto"
 
+    @Option(name: .customLong("peer"), help: "The peer node's client address, HOST:PORT: replicate with it.")
+    var peer: String?
+
+    @Option(name: .customLong("node-id"), help: "This node's name in the pair (default: host:port).")
+    var nodeID: String?
+
+    @Option(name: .customLong("repl-mode"), help: "async: reply at once; sync: wait for the peer's ack.")
+    var replicationMode: String = "async"
+
+    @Option(name: .customLong("repl-backlog"), help: "Outgoing replication backlog size, e.g. 64m.")
+    var replicationBacklog: String = "64m"
+
+    @Option(name: .customLong("repl-sync-timeout"), help: "Longest wait for the peer's ack in sync mode, ms.")
+    var replicationSyncTimeout: Int = 100
+
+    @Option(name: .customLong("repl-secret-file"), help: "File with the pair's shared secret for the handshake.")
+    var replicationSecretFile: String?
+
     @Option(name: [.customShort("o"), .customLong("extended")], help: "Comma-separated extended options.")
     var extended: [String] = []
 
@@ -109,10 +128,41 @@ struct Options: ParsableCommand {
             throw ValidationError("cannot set item size limit higher than 1/2 of memory max")
         }
         return Settings(
+            replication: try replicationSettings(),
             port: UInt16(port), listenAddress: listen, threadCount: threads, memoryLimit: megabytes,
             evictionsEnabled: !disableEvictions, maxConnections: connectionLimit, itemSizeMax: itemSize,
             verbosity: verbosity, shutdownEnabled: enableShutdown, listenBacklog: listenBacklog,
             requestsPerEvent: maxRequestsPerEvent)
+    }
+
+    private func replicationSettings() throws -> ReplicationSettings? {
+        guard let peer else {
+            let pairOnly = [nodeID, replicationSecretFile].contains { $0 != nil } || replicationMode != "async"
+            if pairOnly { throw ValidationError("--node-id, --repl-mode and --repl-secret-file need --peer") }
+            return nil
+        }
+        guard let colon = peer.lastIndex(of: ":"), let peerPort = UInt16(peer[peer.index(after: colon)...]),
+            colon != peer.startIndex
+        else { throw ValidationError("--peer must be HOST:PORT, got \(peer)") }
+        guard let mode = ReplicationSettings.Mode(rawValue: replicationMode) else {
+            throw ValidationError("--repl-mode must be async or sync")
+        }
+        guard let backlog = Self.byteCount(replicationBacklog, defaultUnit: 1), backlog >= 1 << 20 else {
+            throw ValidationError("--repl-backlog must be at least 1m, got \(replicationBacklog)")
+        }
+        guard replicationSyncTimeout > 0 else { throw ValidationError("--repl-sync-timeout must be positive") }
+        var host = String(peer[..<colon])
+        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        return ReplicationSettings(
+            peerHost: host, peerPort: peerPort,
+            nodeName: nodeID ?? "\(Self.hostName()):\(port)", mode: mode, backlogBytes: backlog,
+            syncTimeoutMilliseconds: replicationSyncTimeout, secretFile: replicationSecretFile)
+    }
+
+    private static func hostName() -> String {
+        var buffer = [CChar](repeating: 0, count: 256)
+        guard gethostname(&buffer, buffer.count) == 0 else { return "localhost" }
+        return buffer.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
     }
 
     /// "64", "1m", "512k", "2g" → bytes, with `defaultUnit` for a bare number.

@@ -42,12 +42,22 @@ final class Server {
 
     /// Runs until SIGTERM, SIGINT or `shutdown`; returns the exit status.
     func run() throws(ServerError) -> Int32 {
+        let link = try settings.replication.map { replication throws(ServerError) in
+            try ReplicationLink(settings: replication, cache: state.cache, logger: logger)
+        }
         var workers: [Worker] = []
         for index in 0..<settings.threadCount {
-            workers.append(try Worker(index: index, server: state))
+            workers.append(try Worker(index: index, server: state, link: link))
         }
-        state.attach(workers: workers, listeningPort: port)
+        state.attach(workers: workers, listeningPort: port, link: link)
         threads = workers.map { $0.start() }
+        if let link {
+            let notified = workers
+            link.acknowledgementsChanged = {
+                for worker in notified { worker.acknowledgementsChanged() }
+            }
+            threads.append(link.start())
+        }
         context = CallbackContext.retain(self)
         for signal in [SIGTERM, SIGINT] {
             let event = evsignal_new_shim(base, signal, onStopSignal, context)
@@ -64,6 +74,7 @@ final class Server {
         event_base_dispatch(base)
 
         for worker in workers { worker.stop() }
+        link?.stop()
         for thread in threads { pthread_join(thread, nil) }
         for event in events { event_free(event) }
         shutdownWake?.disarm()

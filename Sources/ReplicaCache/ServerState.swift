@@ -16,6 +16,8 @@ final class ServerState: @unchecked Sendable {
     /// Filled once at start-up, before any worker runs.
     private(set) var workers: [Worker] = []
     private(set) var listeningPort: UInt16 = 0
+    /// The pair's replication, when the node has a peer; set once at start-up.
+    private(set) var link: ReplicationLink?
 
     /// Descriptors memcached keeps back from `-c` for its own use; we keep the same number
     /// so that `-c` admits the same number of clients.
@@ -37,16 +39,18 @@ final class ServerState: @unchecked Sendable {
         self.verbosity = ManagedAtomic(settings.verbosity)
         self.shutdownRequest = shutdownRequest
         let shards = max(64, (settings.threadCount * 16).nextPowerOfTwo)
+        let nodeID = settings.replication.map { ReplicationLink.nodeID(forName: $0.nodeName) } ?? 0
         self.cache = Cache(
             configuration: CacheConfiguration(
                 memoryLimit: settings.memoryLimit, itemSizeMax: settings.itemSizeMax,
                 evictionEnabled: settings.evictionsEnabled, shardCount: shards),
-            clock: clock)
+            clock: clock, versions: VersionClock(nodeID: nodeID, clock: clock))
     }
 
-    func attach(workers: [Worker], listeningPort: UInt16) {
+    func attach(workers: [Worker], listeningPort: UInt16, link: ReplicationLink?) {
         self.workers = workers
         self.listeningPort = listeningPort
+        self.link = link
     }
 
     func setVerbosity(_ level: Int) {

@@ -1,5 +1,7 @@
 /// The server's configuration after the command line was validated.
 struct Settings: Sendable {
+    /// Present when the node has a peer.
+    var replication: ReplicationSettings?
     var port: UInt16
     var listenAddress: String
     var threadCount: Int

@@ -20,9 +20,25 @@ struct StatsReporter {
             return
         case .sizes:
             output.append("STAT sizes_status disabled\r\n")
+        case .replication:
+            reportReplication(to: output)
+            return
         case .detail, .unknown:
             output.append("ERROR\r\n")
             return
+        }
+        output.append("END\r\n")
+    }
+
+    /// `stats replication`: this node's side of the pair.
+    func reportReplication(to output: ByteBuffer) {
+        guard let link = server.link else {
+            line("repl_state", "standalone", output)
+            output.append("END\r\n")
+            return
+        }
+        for (name, value) in link.status.lines {
+            line(name, value.isEmpty ? "-" : value, output)
         }
         output.append("END\r\n")
     }

@@ -12,8 +12,14 @@ final class Worker: @unchecked Sendable {
     let statistics = WorkerStatistics()
     let parser: TextParser
     private(set) var executor: CommandExecutor
+    /// The states this worker's writes left, encoded for the peer, until the batch is published.
+    let records: RecordBatch?
+    let link: ReplicationLink?
+    /// Sync-mode connections holding replies until the peer acks their writes.
+    private var acknowledgementWaiters: [ObjectIdentifier: ClientConnection] = [:]
 
-    /// Sockets accepted by the listener thread, waiting to be adopted; -1 asks the worker to stop.
+    /// Sockets accepted by the listener thread, waiting to be adopted; `stopRequest` asks the worker
+    /// to stop, `acknowledgementNotice` to look at its sync-mode waiters again.
     private let inbox = Mutex<[Int32]>([])
     private let wakeRead: Int32
     private let wakeWrite: Int32
@@ -24,14 +30,18 @@ final class Worker: @unchecked Sendable {
     /// Descriptions of this worker's connections for `stats conns`, read by any worker.
     let connectionDirectory = Mutex<[Int32: ConnectionSummary]>([:])
 
-    init(index: Int, server: ServerState) throws(ServerError) {
+    init(index: Int, server: ServerState, link: ReplicationLink?) throws(ServerError) {
         self.index = index
         self.server = server
+        self.link = link
+        let records = link.map { _ in RecordBatch() }
+        self.records = records
         var parser = TextParser(maxItemSize: server.settings.itemSizeMax)
         parser.shutdownEnabled = server.settings.shutdownEnabled
         self.parser = parser
         self.executor = CommandExecutor(
-            cache: server.cache, server: server, statistics: statistics, maxKeyLength: parser.maxKeyLength)
+            cache: server.cache, server: server, statistics: statistics, maxKeyLength: parser.maxKeyLength,
+            records: records)
         guard let config = event_config_new() else { throw .eventLoop("event_config_new failed") }
         defer { event_config_free(config) }
         // Nobody but this thread touches the base, so libevent's own locking is not needed.
@@ -61,6 +71,43 @@ final class Worker: @unchecked Sendable {
         close(wakeWrite)
     }
 
+    static let stopRequest: Int32 = -1
+    static let acknowledgementNotice: Int32 = -2
+
+    /// Called from the link thread when the peer's acks moved or the link changed state.
+    func acknowledgementsChanged() {
+        inbox.withLock { $0.append(Self.acknowledgementNotice) }
+        wake()
+    }
+
+    /// Hands this batch's records to the backlog, before any of its replies are written;
+    /// returns the stream offset that covers them and how many there were, or nil when the
+    /// batch wrote nothing.
+    func publishRecords() -> (offset: UInt64, count: Int)? {
+        guard let records, !records.isEmpty, let link else { return nil }
+        let count = records.count
+        let offset = link.publish(records.frames)
+        records.removeAll()
+        return (offset, count)
+    }
+
+    func waitForAcknowledgement(_ connection: ClientConnection) {
+        acknowledgementWaiters[ObjectIdentifier(connection)] = connection
+    }
+
+    func stopWaiting(_ connection: ClientConnection) {
+        acknowledgementWaiters[ObjectIdentifier(connection)] = nil
+    }
+
+    private func releaseAcknowledgedWaiters() {
+        guard let link else { return }
+        let acked = link.ackedOffset.load(ordering: .relaxed)
+        let streaming = link.streaming.load(ordering: .relaxed)
+        for connection in Array(acknowledgementWaiters.values) {
+            connection.acknowledgementChanged(ackedOffset: acked, linkStreaming: streaming)
+        }
+    }
+
     /// Called from the listener thread.
     func adopt(_ fd: Int32) {
         inbox.withLock { $0.append(fd) }
@@ -69,7 +116,7 @@ final class Worker: @unchecked Sendable {
 
     /// Called from the main thread: finish what is being written, close every connection, end the loop.
     func stop() {
-        inbox.withLock { $0.append(-1) }
+        inbox.withLock { $0.append(Self.stopRequest) }
         wake()
     }
 
@@ -86,7 +133,11 @@ final class Worker: @unchecked Sendable {
             return pending
         }
         for fd in arrived {
-            if fd < 0 {
+            if fd == Self.acknowledgementNotice {
+                releaseAcknowledgedWaiters()
+                continue
+            }
+            if fd == Self.stopRequest {
                 shutDown()
                 return
             }
@@ -99,7 +150,9 @@ final class Worker: @unchecked Sendable {
         }
     }
 
+    /// The connection closed, or its socket now belongs to the replication link.
     func connectionClosed(_ connection: ClientConnection) {
+        acknowledgementWaiters[ObjectIdentifier(connection)] = nil
         connections[connection.fd] = nil
         connectionDirectory.withLock { $0[connection.fd] = nil }
         server.currentConnections.wrappingDecrement(ordering: .relaxed)
@@ -111,12 +164,6 @@ final class Worker: @unchecked Sendable {
         }
         event_base_loopexit(base, nil)
     }
-}
-
-/// What `stats conns` shows of a connection.
-struct ConnectionSummary: @unchecked Sendable {
-    var address: String
-    var lastCommand: ManagedAtomic<Int64>
 }
 
 private let runWorker: @convention(c) (UnsafeMutableRawPointer?) -> UnsafeMutableRawPointer? = { context in

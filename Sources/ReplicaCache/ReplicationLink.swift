@@ -1,0 +1,341 @@
+import Atomics
+import CEventShim
+import Glibc
+import Logging
+import Protocol
+import Replication
+import Storage
+import Synchronization
+
+/// The replication thread: it owns the outgoing backlog, dials the peer and streams this node's
+/// writes to it (`OutgoingStream`), and runs the peer's incoming replication connections
+/// (`IncomingStream`), applying its writes here. Workers only append to the backlog and wake it.
+final class ReplicationLink: @unchecked Sendable {
+    /// Bytes queued on the peer connection before the stream is told to wait.
+    static let outputHighWater = 1 << 20
+
+    let settings: ReplicationSettings
+    let configuration: ReplicationConfiguration
+    let cache: Cache
+    let logger: Logger
+    let base: OpaquePointer
+
+    /// The peer's acked offset of this node's stream, for sync-mode replies.
+    let ackedOffset = ManagedAtomic<UInt64>(0)
+    /// Whether this node's writes are being streamed to the peer right now.
+    let streaming = ManagedAtomic<Bool>(false)
+    let degradedWrites = ManagedAtomic<UInt64>(0)
+    /// Called on the link thread whenever the acked offset moved or the link went down.
+    var acknowledgementsChanged: @Sendable () -> Void = {}
+
+    private let backlog: SharedBacklog
+    private let statusSnapshot = Mutex(ReplicationStatus())
+    private let handoffs = Mutex<[IncomingHandoff]>([])
+    private let wakePending = ManagedAtomic<Bool>(false)
+    private let wakeRead: Int32
+    private let wakeWrite: Int32
+
+    // Touched only on the link thread.
+    private var outgoing: OutgoingStream
+    let applier: ReplicaApplier
+    private var peer: PeerConnection?
+    private var reconnectTimer: OpaquePointer?
+    private var incoming: [Int32: IncomingReplication] = [:]
+    private var context: UnsafeMutableRawPointer?
+    private var events: [OpaquePointer?] = []
+    private var stopping = false
+
+    init(settings: ReplicationSettings, cache: Cache, logger: Logger) throws(ServerError) {
+        self.settings = settings
+        self.cache = cache
+        self.logger = logger
+        var secret: ReplicationSecret?
+        if let path = settings.secretFile {
+            guard let contents = Self.readFile(path) else {
+                throw .configuration("cannot read --repl-secret-file \(path): \(String(cString: strerror(errno)))")
+            }
+            guard !contents.isEmpty else { throw .configuration("--repl-secret-file \(path) is empty") }
+            secret = ReplicationSecret(fileContents: contents)
+        }
+        var random = SystemRandomNumberGenerator()
+        configuration = ReplicationConfiguration(
+            identity: NodeIdentity(name: settings.nodeName, id: cache.versions.nodeID),
+            replicationID: UInt64.random(in: 1...UInt64.max, using: &random), secret: secret,
+            mode: settings.mode == .sync ? .sync : .async,
+            peerAddress: "\(settings.peerHost):\(settings.peerPort)", shardCount: cache.shardCount)
+        backlog = SharedBacklog(capacity: settings.backlogBytes)
+        outgoing = OutgoingStream(configuration: configuration, random: random)
+        applier = ReplicaApplier(cache: cache, awaitingInitialSync: true)
+        guard let config = event_config_new() else { throw .eventLoop("event_config_new failed") }
+        defer { event_config_free(config) }
+        event_config_set_flag(config, Int32(EVENT_BASE_FLAG_NOLOCK.rawValue))
+        guard let base = event_base_new_with_config(config) else { throw .eventLoop("event_base_new failed") }
+        self.base = base
+        (wakeRead, wakeWrite) = try Socket.makePipe()
+    }
+
+    /// The 32-bit id versions carry, derived from the node name so a restarted node keeps it.
+    static func nodeID(forName name: String) -> UInt32 {
+        var hash: UInt32 = 2_166_136_261
+        for byte in name.utf8 {
+            hash = (hash ^ UInt32(byte)) &* 16_777_619
+        }
+        return hash == 0 ? 1 : hash
+    }
+
+    private static func readFile(_ path: String) -> [UInt8]? {
+        guard let file = fopen(path, "rb") else { return nil }
+        defer { fclose(file) }
+        var contents: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let n = fread(&chunk, 1, chunk.count, file)
+            if n <= 0 { break }
+            contents += chunk[0..<n]
+        }
+        return contents
+    }
+
+    // MARK: Any thread
+
+    /// Appends a worker's encoded records; returns the stream offset just after them.
+    func publish(_ records: ByteBuffer) -> UInt64 {
+        let end = backlog.append(records)
+        wake()
+        return end
+    }
+
+    /// A worker found a replication HELLO on a client connection: the socket and the bytes read so far move here.
+    func adoptIncoming(fd: Int32, buffered: UnsafeRawBufferPointer) {
+        handoffs.withLock { $0.append(IncomingHandoff(fd: fd, buffered: Array(buffered))) }
+        wakePending.store(true, ordering: .relaxed)
+        var byte: UInt8 = 1
+        _ = write(wakeWrite, &byte, 1)
+    }
+
+    var status: ReplicationStatus {
+        var status = statusSnapshot.withLock { $0 }
+        status.degradedWrites = degradedWrites.load(ordering: .relaxed)
+        return status
+    }
+
+    private func wake() {
+        // One pipe write per burst of batches: the link drains the backlog whole when it runs.
+        if !wakePending.exchange(true, ordering: .acquiringAndReleasing) {
+            var byte: UInt8 = 1
+            _ = write(wakeWrite, &byte, 1)
+        }
+    }
+
+    // MARK: Link thread
+
+    func start() -> pthread_t {
+        context = CallbackContext.retain(self)
+        let wakeEvent = event_new(base, wakeRead, Int16(EV_READ | EV_PERSIST), onLinkWake, context)
+        event_add(wakeEvent, nil)
+        reconnectTimer = evtimer_new_shim(base, onReconnectTimer, context)
+        events = [wakeEvent, reconnectTimer]
+        var thread = pthread_t()
+        let created = pthread_create(&thread, nil, runLink, CallbackContext.retain(self))
+        precondition(created == 0, "pthread_create failed")
+        return thread
+    }
+
+    /// From the main thread at shutdown: close the links and end the loop.
+    func stop() {
+        handoffs.withLock { $0.append(IncomingHandoff(fd: -1, buffered: [])) }
+        var byte: UInt8 = 1
+        _ = write(wakeWrite, &byte, 1)
+    }
+
+    fileprivate func run() {
+        logger.info(
+            "replication starting",
+            metadata: [
+                "peer": "\(configuration.peerAddress)", "node": "\(configuration.identity.name)",
+                "mode": "\(configuration.mode.rawValue)", "repl_id": "\(configuration.replicationID)",
+            ])
+        if configuration.secret == nil {
+            logger.warning("replication runs without --repl-secret-file: any client can join the pair")
+        }
+        drive(.start)
+        event_base_dispatch(base)
+        for event in events { event_free(event) }
+        CallbackContext<ReplicationLink>.release(context)
+        close(wakeRead)
+        close(wakeWrite)
+    }
+
+    fileprivate func wakeUp() {
+        var scratch = [UInt8](repeating: 0, count: 64)
+        while read(wakeRead, &scratch, scratch.count) > 0 {}
+        wakePending.store(false, ordering: .relaxed)
+        let arrived = handoffs.withLock { pending in
+            defer { pending.removeAll() }
+            return pending
+        }
+        for handoff in arrived {
+            if handoff.fd < 0 {
+                shutDown()
+                return
+            }
+            let connection = IncomingReplication(fd: handoff.fd, link: self)
+            incoming[handoff.fd] = connection
+            connection.start(buffered: handoff.buffered)
+        }
+        drive(.backlogAppended)
+    }
+
+    private func shutDown() {
+        stopping = true
+        peer?.close()
+        peer = nil
+        for connection in Array(incoming.values) { connection.close() }
+        event_base_loopexit(base, nil)
+    }
+
+    func incomingClosed(_ connection: IncomingReplication) {
+        incoming[connection.fd] = nil
+    }
+
+    /// A peer that redialed before its old connection was seen to die: the old one goes.
+    func incomingIdentified(_ connection: IncomingReplication, peer: UInt32) {
+        for other in Array(incoming.values) where other !== connection && other.peerID == peer {
+            logger.info("closing a stale replication connection", metadata: ["fd": "\(other.fd)"])
+            other.close()
+        }
+    }
+
+    var backlogWindow: BacklogWindow {
+        backlog.window
+    }
+
+    /// Feeds an event to the outgoing stream and performs what it asks, including the events
+    /// that performing produces.
+    func drive(_ first: OutgoingEvent) {
+        guard !stopping else { return }
+        var pending = [first]
+        while !pending.isEmpty {
+            let event = pending.removeFirst()
+            let window = backlogWindow
+            for action in outgoing.handle(event, backlog: window, now: .now) {
+                if let next = perform(action) { pending.append(next) }
+            }
+        }
+        publishStatus()
+    }
+
+    private func perform(_ action: OutgoingAction) -> OutgoingEvent? {
+        switch action {
+        case .connect:
+            return dial()
+        case .send(let bytes):
+            peer?.output.append(bytes)
+            return peer?.flush()
+        case .sendBacklog(let offset, let length):
+            guard let peer else { return nil }
+            let copied = backlog.copy(from: offset, maxLength: length, to: peer.output)
+            precondition(copied == length, "backlog no longer holds what the stream asked for")
+            return peer.flush()
+        case .startFullSync(let offset):
+            logger.info("full resync to peer starts", metadata: ["offset": "\(offset)"])
+            if let mark = cache.flushMark, let peer { FrameEncoder.appendFlush(mark, to: peer.output) }
+            return nil
+        case .sendWalkChunk(let shard, let startBucket, let limit):
+            guard let peer else { return nil }
+            let before = peer.output.count
+            let next = cache.forEachState(shard: shard, startBucket: startBucket, limit: limit) { state in
+                FrameEncoder.appendRecord(state, to: peer.output)
+            }
+            let bytes = peer.output.count - before
+            if let failure = peer.flush() { return failure }
+            return .walkChunkSent(nextBucket: next, bytes: bytes)
+        case .handshakeCompleted(let peerName, let authenticated, let mode):
+            logger.info(
+                "replication link up",
+                metadata: ["peer": "\(peerName)", "authenticated": "\(authenticated)", "resync": "\(mode)"])
+            return nil
+        case .close(let reason):
+            logger.warning("replication link closed", metadata: ["reason": "\(reason)"])
+            peer?.close()
+            peer = nil
+            return nil
+        case .scheduleReconnect(let delay), .scheduleTimer(let delay):
+            var interval = Self.timeval(delay)
+            evtimer_add_shim(reconnectTimer, &interval)
+            return nil
+        }
+    }
+
+    private func dial() -> OutgoingEvent? {
+        do {
+            let connection = try PeerConnection.dial(host: settings.peerHost, port: settings.peerPort, link: self)
+            peer = connection
+            return nil  // `connected` or `disconnected` follows when the socket is writable
+        } catch {
+            return .disconnected(reason: "\(error)")
+        }
+    }
+
+    func peerConnected() {
+        drive(.connected)
+        drive(.writableSpace(bytes: Self.outputHighWater))
+    }
+
+    func peerFailed(_ reason: String) {
+        peer?.close()
+        peer = nil
+        streaming.store(false, ordering: .relaxed)
+        acknowledgementsChanged()
+        drive(.disconnected(reason: reason))
+    }
+
+    func peerFrame(_ frame: ReplicationFrame) {
+        drive(.frameReceived(frame))
+        if case .ack = frame { acknowledgementsChanged() }
+    }
+
+    func peerWritable(space: Int) {
+        drive(.writableSpace(bytes: space))
+    }
+
+    fileprivate func reconnectTimerFired() {
+        drive(.timerFired)
+    }
+
+    private func publishStatus() {
+        let window = backlogWindow
+        var status = outgoing.status(backlog: window, now: .now)
+        status.addIncoming(from: applier)
+        let isStreaming = outgoing.state == .streaming
+        if streaming.exchange(isStreaming, ordering: .relaxed) != isStreaming { acknowledgementsChanged() }
+        if ackedOffset.load(ordering: .relaxed) != outgoing.ackedOffset {
+            ackedOffset.store(outgoing.ackedOffset, ordering: .relaxed)
+        }
+        statusSnapshot.withLock { $0 = status }
+    }
+
+    /// Incoming connections change what `stats replication` shows too.
+    func incomingChanged() {
+        publishStatus()
+    }
+
+    static func timeval(_ duration: Duration) -> Glibc.timeval {
+        let (seconds, attoseconds) = duration.components
+        return Glibc.timeval(tv_sec: Int(seconds), tv_usec: Int(attoseconds / 1_000_000_000_000))
+    }
+}
+
+private let runLink: @convention(c) (UnsafeMutableRawPointer?) -> UnsafeMutableRawPointer? = { context in
+    CallbackContext<ReplicationLink>.object(from: context).run()
+    CallbackContext<ReplicationLink>.release(context)
+    return nil
+}
+
+private let onLinkWake: event_callback_fn = { _, _, context in
+    CallbackContext<ReplicationLink>.object(from: context).wakeUp()
+}
+
+private let onReconnectTimer: event_callback_fn = { _, _, context in
+    CallbackContext<ReplicationLink>.object(from: context).reconnectTimerFired()
+}
