@@ -103,6 +103,7 @@ final class PeerConnection {
         output.removeFirst(written)
         if output.isEmpty {
             event_del(writeEvent)
+            if written > 0 { event_active(writeEvent, Int32(EV_WRITE), 0) }
             if output.capacity > 4 << 20 { output.shrink(to: 64 * 1024) }
         } else {
             event_add(writeEvent, nil)

@@ -99,8 +99,8 @@ final class ReplicationLink: @unchecked Sendable {
     // MARK: Any thread
 
     /// Appends a worker's encoded records; returns the stream offset just after them.
-    func publish(_ records: ByteBuffer) -> UInt64 {
-        let end = backlog.append(records)
+    func publish(_ records: ByteBuffer, count: Int) -> UInt64 {
+        let end = backlog.append(records, records: count)
         wake()
         return end
     }
@@ -307,6 +307,7 @@ final class ReplicationLink: @unchecked Sendable {
         let window = backlogWindow
         var status = outgoing.status(backlog: window, now: .now)
         status.addIncoming(from: applier)
+        status.lagRecords = backlog.recordsAfter(outgoing.ackedOffset)
         let isStreaming = outgoing.state == .streaming
         if streaming.exchange(isStreaming, ordering: .relaxed) != isStreaming { acknowledgementsChanged() }
         if ackedOffset.load(ordering: .relaxed) != outgoing.ackedOffset {

@@ -8,6 +8,10 @@ import Replication
 /// leaves the lock.
 final class SharedBacklog: @unchecked Sendable {
     private let backlog: Backlog
+    /// (stream offset after a batch, records published up to it), oldest first, for lag in records.
+    private var checkpoints: [(offset: UInt64, records: UInt64)] = []
+    private var checkpointStart = 0
+    private var publishedRecords: UInt64 = 0
     private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
 
     init(capacity: Int) {
@@ -20,12 +24,37 @@ final class SharedBacklog: @unchecked Sendable {
         mutex.deallocate()
     }
 
-    /// Appends whole frames; returns the stream offset just after them.
-    func append(_ frames: ByteBuffer) -> UInt64 {
+    /// Checkpoints kept for lag in records; older batches merge into the oldest one's count.
+    static let checkpointLimit = 1 << 16
+
+    /// Appends whole frames holding `records` records; returns the stream offset just after them.
+    func append(_ frames: ByteBuffer, records: Int) -> UInt64 {
         pthread_mutex_lock(mutex)
         defer { pthread_mutex_unlock(mutex) }
         backlog.append(frames)
+        publishedRecords += UInt64(records)
+        if checkpoints.count - checkpointStart >= Self.checkpointLimit { checkpointStart += 1 }
+        if checkpointStart > Self.checkpointLimit {
+            checkpoints.removeFirst(checkpointStart)
+            checkpointStart = 0
+        }
+        checkpoints.append((backlog.endOffset, publishedRecords))
         return backlog.endOffset
+    }
+
+    /// Records published after `offset`: exact at batch boundaries (where acks land) within the last
+    /// `checkpointLimit` batches; a peer further behind is counted as behind by everything published.
+    func recordsAfter(_ offset: UInt64) -> UInt64 {
+        pthread_mutex_lock(mutex)
+        defer { pthread_mutex_unlock(mutex) }
+        var low = checkpointStart
+        var high = checkpoints.count
+        while low < high {
+            let middle = (low + high) / 2
+            if checkpoints[middle].offset <= offset { low = middle + 1 } else { high = middle }
+        }
+        let acknowledged = low > checkpointStart ? checkpoints[low - 1].records : 0
+        return publishedRecords - min(acknowledged, publishedRecords)
     }
 
     var window: BacklogWindow {

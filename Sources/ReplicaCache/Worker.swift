@@ -86,7 +86,7 @@ final class Worker: @unchecked Sendable {
     func publishRecords() -> (offset: UInt64, count: Int)? {
         guard let records, !records.isEmpty, let link else { return nil }
         let count = records.count
-        let offset = link.publish(records.frames)
+        let offset = link.publish(records.frames, count: count)
         records.removeAll()
         return (offset, count)
     }

@@ -217,7 +217,8 @@ public struct OutgoingStream {
     }
 
     private mutating func timerFired(now: ContinuousClock.Instant) -> [OutgoingAction] {
-        guard let deadline, now >= deadline else { return [] }
+        guard let deadline else { return [] }
+        guard now >= deadline else { return [.scheduleTimer(after: deadline - now)] }
         switch state {
         case .waitingToReconnect:
             self.deadline = nil

@@ -23,6 +23,8 @@ public struct ReplicationStatus: Equatable, Sendable {
     public var appliedOffset: UInt64 = 0
     /// Bytes of this node's stream the peer has not acked.
     public var lagBytes: UInt64 = 0
+    /// Records of this node's stream the peer has not acked.
+    public var lagRecords: UInt64 = 0
     /// How long the peer has been behind this node's stream; 0 when caught up.
     public var lagMilliseconds: UInt64 = 0
     public var fullResyncs: UInt64 = 0
@@ -51,6 +53,7 @@ public struct ReplicationStatus: Equatable, Sendable {
             ("repl_acked_offset", String(ackedOffset)),
             ("repl_applied_offset", String(appliedOffset)),
             ("repl_lag_bytes", String(lagBytes)),
+            ("repl_lag_records", String(lagRecords)),
             ("repl_lag_ms", String(lagMilliseconds)),
             ("repl_full_resyncs", String(fullResyncs)),
             ("repl_partial_resyncs", String(partialResyncs)),
