@@ -103,6 +103,8 @@ final class PeerConnection {
         output.removeFirst(written)
         if output.isEmpty {
             event_del(writeEvent)
+            // The stream's send credit is topped up from the writable callback; a write that drained
+            // everything would otherwise leave it spent until the socket filled up again.
             if written > 0 { event_active(writeEvent, Int32(EV_WRITE), 0) }
             if output.capacity > 4 << 20 { output.shrink(to: 64 * 1024) }
         } else {

@@ -5,14 +5,14 @@ import Storage
 
 /// Starts the listener, the workers and the housekeeping timers, and runs until told to stop.
 final class Server {
-    /// How often the clock is refreshed and a bounded expiry sweep runs.
+    /// How often a bounded expiry sweep runs.
     static let tickInterval = timeval(tv_sec: 1, tv_usec: 0)
     static let sweepBudget = 2_000
 
     private let settings: Settings
     private let logger: Logger
     private let base: OpaquePointer
-    private let clock = CoarseClock()
+    private let clock = SystemClock()
     private var state: ServerState!
     private var listener: Listener!
     private var threads: [pthread_t] = []
@@ -92,7 +92,6 @@ final class Server {
     }
 
     fileprivate func tick() {
-        clock.refresh()
         _ = state.cache.sweepExpired(budget: Self.sweepBudget)
     }
 }

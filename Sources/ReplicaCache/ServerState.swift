@@ -9,7 +9,8 @@ final class ServerState: @unchecked Sendable {
 
     let settings: Settings
     let cache: Cache
-    let clock: CoarseClock
+    /// One clock for seconds and milliseconds, so expiry, flush marks and versions agree.
+    let clock: SystemClock
     let startTime: Int64
     // Read when asked: `-d` forks after this state exists.
     var processID: Int32 { getpid() }
@@ -32,7 +33,7 @@ final class ServerState: @unchecked Sendable {
     private let baseline = Mutex<[UInt64]>(Array(repeating: 0, count: Counter.allCases.count))
     private let shutdownRequest: @Sendable (Bool) -> Void
 
-    init(settings: Settings, clock: CoarseClock, shutdownRequest: @escaping @Sendable (Bool) -> Void) {
+    init(settings: Settings, clock: SystemClock, shutdownRequest: @escaping @Sendable (Bool) -> Void) {
         self.settings = settings
         self.clock = clock
         self.startTime = clock.now()
