@@ -122,13 +122,12 @@ public struct IncomingStream {
                 return refuse("partial resync at an offset this node did not ask for")
             }
             state = .streaming
-            ackedOffset = progress.nextOffset
-            lastAckAt = now
         case .full:
             applier.beginFullResync(peer: peer.id)
             state = .fullSync
         }
-        return []
+        // At once, whatever the ack batching: the dialer counts the link up only on this ack.
+        return ack(now: now)
     }
 
     /// Acks what was applied: at once in sync mode, otherwise when enough bytes or time piled up.

@@ -25,6 +25,8 @@ public struct OutgoingStream {
     private var credit = 0
     private var walkStartOffset: UInt64 = 0
     private var walkChunkInFlight = false
+    /// The resync STREAM_START asked for, until the peer's first ACK accepts it.
+    private var pendingStart: (mode: StreamMode, authenticated: Bool)?
     /// Since when the peer has been behind the backlog's end, for lag in time.
     private var behindSince: ContinuousClock.Instant?
 
@@ -104,10 +106,13 @@ public struct OutgoingStream {
         -> [OutgoingAction]
     {
         // Frames still in flight from a connection this stream already closed are stale.
-        guard state == .handshaking || state == .fullSync || state == .streaming else { return [] }
+        guard state == .handshaking || state == .awaitingAcceptance || state == .fullSync || state == .streaming
+        else { return [] }
         switch (frame, state) {
         case (.welcome(let welcome), .handshaking):
             return answer(welcome, backlog: backlog, now: now)
+        case (.ack(let offset), .awaitingAcceptance):
+            return accepted(at: offset, backlog: backlog, now: now)
         case (.ack(let offset), .streaming), (.ack(let offset), .fullSync):
             guard offset <= sentOffset else {
                 return fail("peer acked offset \(offset) beyond \(sentOffset)", now: now)
@@ -133,36 +138,59 @@ public struct OutgoingStream {
         }
         peerName = welcome.nodeName
         peerNodeID = welcome.nodeID
-        deadline = nil
-        attempt = 0
         let proof = handshake.proof(for: welcome)
         let mode: StreamMode
         let firstOffset: UInt64
         if welcome.lastReplicationID == configuration.replicationID, backlog.contains(offset: welcome.nextOffset) {
             mode = .partial
             firstOffset = welcome.nextOffset
-            partialResyncs += 1
-            state = .streaming
-            ackedOffset = max(ackedOffset, firstOffset)
         } else {
             mode = .full
             firstOffset = backlog.endOffset
-            fullResyncs += 1
-            state = .fullSync
             walkCursor = WalkCursor(shard: 0, bucket: 0)
             walkStartOffset = firstOffset
             walkChunkInFlight = false
         }
         sentOffset = firstOffset
+        // The peer may still refuse the proof: nothing is streamed or counted until it acks. The
+        // handshake deadline stays armed for that wait.
+        pendingStart = (mode, authenticated)
+        state = .awaitingAcceptance
         let start = StreamStartFrame(mode: mode, replicationID: configuration.replicationID, firstOffset: firstOffset)
         let bytes = FrameEncoder.bytes {
             FrameEncoder.appendProof(mac: proof, to: $0)
             FrameEncoder.appendStreamStart(start, to: $0)
         }
+        return [.send(bytes)]
+    }
+
+    /// The peer's first ACK, of the offset STREAM_START named: it took the proof, the link is up.
+    private mutating func accepted(at offset: UInt64, backlog: BacklogWindow, now: ContinuousClock.Instant)
+        -> [OutgoingAction]
+    {
+        guard let pendingStart else { return fail("ack before stream start", now: now) }
+        guard offset == sentOffset else {
+            return fail("peer accepted at offset \(offset), stream starts at \(sentOffset)", now: now)
+        }
+        self.pendingStart = nil
+        deadline = nil
+        attempt = 0
         var actions: [OutgoingAction] = [
-            .send(bytes), .handshakeCompleted(peerName: welcome.nodeName, authenticated: authenticated, mode: mode),
+            .handshakeCompleted(
+                peerName: peerName ?? configuration.peerAddress, authenticated: pendingStart.authenticated,
+                mode: pendingStart.mode)
         ]
-        if mode == .full { actions.append(.startFullSync(fromOffset: firstOffset)) }
+        switch pendingStart.mode {
+        case .partial:
+            partialResyncs += 1
+            state = .streaming
+            ackedOffset = max(ackedOffset, offset)
+        case .full:
+            // This ack is not of walked records: the acked offset moves only after FULL_SYNC_DONE.
+            fullResyncs += 1
+            state = .fullSync
+            actions.append(.startFullSync(fromOffset: walkStartOffset))
+        }
         return actions + pump(backlog: backlog, now: now)
     }
 
@@ -224,7 +252,7 @@ public struct OutgoingStream {
             self.deadline = nil
             state = .connecting
             return [.connect]
-        case .handshaking:
+        case .handshaking, .awaitingAcceptance:
             return fail("handshake timed out", now: now)
         default:
             return []
@@ -251,6 +279,7 @@ public struct OutgoingStream {
 
     private mutating func waitToReconnect(now: ContinuousClock.Instant) -> [OutgoingAction] {
         handshake = nil
+        pendingStart = nil
         walkCursor = nil
         walkChunkInFlight = false
         credit = 0

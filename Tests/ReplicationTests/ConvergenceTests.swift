@@ -210,6 +210,24 @@ func restartedNodeIsRefilledAndRefillsItsPeer(restarted name: String) {
     #expect(bad.a.outgoing.lastError?.contains("proof") == true)
 }
 
+@Test(arguments: ["dialer has no secret", "wrong secret"])
+func refusedLinkNeverShowsStreamingNorCountsResyncs(case name: String) {
+    let secret = ReplicationSecret(bytes: Array("s3cret".utf8))
+    let secrets = name == "wrong secret" ? (secret, ReplicationSecret(bytes: Array("other".utf8))) : (nil, secret)
+    let simulation = PairSimulation(seed: 16, secrets: secrets)
+    simulation.a.set("k", "v")
+    for _ in 0..<3000 {
+        simulation.step()
+        for node in [simulation.a, simulation.b] {
+            let status = node.outgoing.status(backlog: node.backlog.window, now: simulation.now)
+            #expect(status.state != "streaming" && status.state != "full_sync")
+            #expect(status.fullResyncs == 0 && status.partialResyncs == 0)
+        }
+    }
+    #expect(simulation.b.get("k") == nil)
+    #expect(simulation.a.outgoing.reconnects > 2)
+}
+
 @Test func noSecretOnEitherSideStreamsWithAWarning() {
     let simulation = PairSimulation(seed: 14)
     #expect(simulation.settle())

@@ -109,7 +109,7 @@ private let version = Version(milliseconds: 1_800_000_000_000, counter: 0, nodeI
 @Test func asyncAcksWaitForTheIntervalOrTheByteThreshold() {
     var acceptor = Acceptor()
     _ = acceptor.handshake()
-    #expect(acceptor.start(.full, at: 0).isEmpty)
+    #expect(acks(acceptor.start(.full, at: 0)) == [0], "the accepting ack")
     #expect(acks(acceptor.feed(FrameBytes.encode { FrameEncoder.appendFullSyncDone(offset: 0, to: $0) })) == [0])
     let item = FrameBytes.item(key: "k", value: "v", version: version)
     #expect(acceptor.feed(item) == [.scheduleTimer(after: .milliseconds(10))])
@@ -121,6 +121,33 @@ private let version = Version(milliseconds: 1_800_000_000_000, counter: 0, nodeI
     let big = FrameBytes.item(key: "big", value: String(repeating: "x", count: 70_000), version: version)
     #expect(acks(acceptor.feed(big)) == [UInt64(2 * item.count + big.count)])
     #expect(acceptor.get("big")?.count == 70_000)
+}
+
+@Test(arguments: [ReplicationMode.async, .sync])
+func acceptorAcksTheStartingOffsetAtOnce(mode: ReplicationMode) {
+    var full = Acceptor(mode: mode)
+    _ = full.handshake()
+    #expect(full.start(.full, at: 500).count == 1)
+    full.now += .milliseconds(1)
+    // Not an ack of walked records: no more until FULL_SYNC_DONE.
+    #expect(acks(full.feed(FrameBytes.item(key: "walked", value: "1", version: version))).isEmpty)
+    #expect(acks(full.feed(FrameBytes.encode { FrameEncoder.appendFullSyncDone(offset: 500, to: $0) })) == [500])
+
+    let item = FrameBytes.item(key: "k", value: "v", version: version)
+    _ = full.feed(item)
+    var partial = Acceptor(mode: mode, applier: full.applier)
+    _ = partial.handshake()
+    let started = partial.start(.partial, at: 500 + UInt64(item.count))
+    #expect(acks(started) == [500 + UInt64(item.count)])
+    #expect(started.count == 1, "no timer: the ack does not wait for the batching interval")
+    #expect(partial.stream.ackedOffset == 500 + UInt64(item.count))
+}
+
+@Test func refusedProofNeverGetsTheAcceptingAck() {
+    var acceptor = Acceptor(secret: ReplicationSecret(bytes: [1]))
+    let refused = acceptor.handshake(secret: nil) + acceptor.start(.full, at: 0)
+    #expect(isRefusal(refused))
+    #expect(acks(refused).isEmpty)
 }
 
 @Test func syncAcksEveryBatch() {

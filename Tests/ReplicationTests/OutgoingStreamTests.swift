@@ -35,30 +35,55 @@ private func handshaking(
 ) -> OutgoingStream {
     var stream = OutgoingStream(configuration: configuration, random: SeededGenerator(seed: 1))
     #expect(stream.handle(.start, backlog: backlog, now: now) == [.connect])
-    let actions = stream.handle(.connected, backlog: backlog, now: now)
+    _ = hello(from: stream.handle(.connected, backlog: backlog, now: now), backlog: backlog)
+    #expect(stream.state == .handshaking)
+    return stream
+}
+
+/// The HELLO a `connected` event answered with.
+private func hello(from actions: [OutgoingAction], backlog: BacklogWindow) -> HelloFrame? {
     guard case .hello(let hello) = frames(actions.first).first else {
         Issue.record("no hello: \(actions)")
-        return stream
+        return nil
     }
     #expect(hello.replicationID == replicationID)
     #expect(hello.nextOffset == backlog.endOffset)
     #expect(actions.last == .scheduleTimer(after: .seconds(5)))
-    #expect(stream.state == .handshaking)
-    return stream
+    return hello
+}
+
+/// Feeds WELCOME, then the acceptor's first ACK of the offset STREAM_START named.
+private func accept(
+    _ stream: inout OutgoingStream, _ welcome: ReplicationFrame, backlog: BacklogWindow, now: ContinuousClock.Instant
+) -> (welcomed: [OutgoingAction], accepted: [OutgoingAction]) {
+    let welcomed = stream.handle(.frameReceived(welcome), backlog: backlog, now: now)
+    guard case .streamStart(let start) = frames(welcomed.first).last else {
+        Issue.record("no stream start: \(welcomed)")
+        return (welcomed, [])
+    }
+    #expect(stream.state == .awaitingAcceptance)
+    return (welcomed, stream.handle(.frameReceived(.ack(offset: start.firstOffset)), backlog: backlog, now: now))
+}
+
+private func isResyncOrData(_ action: OutgoingAction) -> Bool {
+    switch action {
+    case .handshakeCompleted, .startFullSync, .sendBacklog, .sendWalkChunk: true
+    default: false
+    }
 }
 
 @Test func welcomeWithOwnIDAndHeldOffsetResumesFromTheBacklog() {
     let now = ContinuousClock.now
     let backlog = BacklogWindow(startOffset: 100, endOffset: 500)
     var stream = handshaking(backlog: backlog, now: now)
-    let actions = stream.handle(
-        .frameReceived(welcome(lastReplicationID: replicationID, nextOffset: 300)), backlog: backlog, now: now)
+    let (welcomed, accepted) = accept(
+        &stream, welcome(lastReplicationID: replicationID, nextOffset: 300), backlog: backlog, now: now)
     #expect(
-        frames(actions.first) == [
+        frames(welcomed.first) == [
             .proof(mac: []),
             .streamStart(StreamStartFrame(mode: .partial, replicationID: replicationID, firstOffset: 300)),
         ])
-    #expect(actions.dropFirst().first == .handshakeCompleted(peerName: "b", authenticated: false, mode: .partial))
+    #expect(accepted == [.handshakeCompleted(peerName: "b", authenticated: false, mode: .partial)])
     #expect(stream.state == .streaming)
     #expect(stream.partialResyncs == 1)
     #expect(
@@ -87,12 +112,13 @@ func otherwiseWalksTheStoreThenStreamsFromTheNotedOffset(lastID: UInt64, nextOff
     let now = ContinuousClock.now
     let backlog = BacklogWindow(startOffset: 100, endOffset: 500)
     var stream = handshaking(backlog: backlog, now: now)
-    let actions = stream.handle(
-        .frameReceived(welcome(lastReplicationID: lastID, nextOffset: nextOffset)), backlog: backlog, now: now)
+    let (welcomed, accepted) = accept(
+        &stream, welcome(lastReplicationID: lastID, nextOffset: nextOffset), backlog: backlog, now: now)
     #expect(
-        frames(actions.first).last
+        frames(welcomed.first).last
             == .streamStart(StreamStartFrame(mode: .full, replicationID: replicationID, firstOffset: 500)))
-    #expect(actions.last == .startFullSync(fromOffset: 500))
+    #expect(accepted.last == .startFullSync(fromOffset: 500))
+    #expect(stream.ackedOffset == 0, "the accepting ack is not of walked records")
     #expect(stream.state == .fullSync)
     #expect(stream.fullResyncs == 1)
     #expect(
@@ -120,7 +146,7 @@ func otherwiseWalksTheStoreThenStreamsFromTheNotedOffset(lastID: UInt64, nextOff
     let now = ContinuousClock.now
     let backlog = BacklogWindow(startOffset: 0, endOffset: 0)
     var stream = handshaking(backlog: backlog, now: now)
-    _ = stream.handle(.frameReceived(welcome(lastReplicationID: 0, nextOffset: 0)), backlog: backlog, now: now)
+    _ = accept(&stream, welcome(lastReplicationID: 0, nextOffset: 0), backlog: backlog, now: now)
     #expect(stream.handle(.writableSpace(bytes: 100), backlog: backlog, now: now).count == 1)
     #expect(stream.handle(.walkChunkSent(nextBucket: 3, bytes: 100), backlog: backlog, now: now) == [])
     #expect(stream.walkCursor == WalkCursor(shard: 0, bucket: 3))
@@ -139,7 +165,11 @@ func otherwiseWalksTheStoreThenStreamsFromTheNotedOffset(lastID: UInt64, nextOff
             return
         }
         delays.append(delay)
-        #expect(stream.handle(.timerFired, backlog: backlog, now: now + delay / 2) == [])
+        // A timer that fires early is re-armed for the rest.
+        #expect(
+            stream.handle(.timerFired, backlog: backlog, now: now + delay / 2) == [
+                .scheduleTimer(after: delay - delay / 2)
+            ])
         now += delay
         #expect(stream.handle(.timerFired, backlog: backlog, now: now) == [.connect])
     }
@@ -162,7 +192,7 @@ func otherwiseWalksTheStoreThenStreamsFromTheNotedOffset(lastID: UInt64, nextOff
         _ = stream.handle(.timerFired, backlog: backlog, now: now + .seconds(10))
         _ = stream.handle(.connected, backlog: backlog, now: now)
     }
-    _ = stream.handle(.frameReceived(welcome(lastReplicationID: 0, nextOffset: 0)), backlog: backlog, now: now)
+    _ = accept(&stream, welcome(lastReplicationID: 0, nextOffset: 0), backlog: backlog, now: now)
     guard
         case .scheduleReconnect(let delay) = stream.handle(.disconnected(reason: "x"), backlog: backlog, now: now).first
     else {
@@ -176,7 +206,8 @@ func otherwiseWalksTheStoreThenStreamsFromTheNotedOffset(lastID: UInt64, nextOff
     let now = ContinuousClock.now
     let backlog = BacklogWindow(startOffset: 0, endOffset: 0)
     var stream = handshaking(backlog: backlog, now: now)
-    #expect(stream.handle(.timerFired, backlog: backlog, now: now + .seconds(4)) == [])
+    #expect(
+        stream.handle(.timerFired, backlog: backlog, now: now + .seconds(4)) == [.scheduleTimer(after: .seconds(1))])
     let actions = stream.handle(.timerFired, backlog: backlog, now: now + .seconds(5))
     #expect(actions.first == .close(reason: "handshake timed out"))
     #expect(stream.state == .waitingToReconnect)
@@ -186,8 +217,7 @@ func otherwiseWalksTheStoreThenStreamsFromTheNotedOffset(lastID: UInt64, nextOff
     let now = ContinuousClock.now
     let backlog = BacklogWindow(startOffset: 0, endOffset: 100)
     var stream = handshaking(backlog: backlog, now: now)
-    _ = stream.handle(
-        .frameReceived(welcome(lastReplicationID: replicationID, nextOffset: 0)), backlog: backlog, now: now)
+    _ = accept(&stream, welcome(lastReplicationID: replicationID, nextOffset: 0), backlog: backlog, now: now)
     _ = stream.handle(.writableSpace(bytes: 40), backlog: backlog, now: now)
     let actions = stream.handle(.frameReceived(.ack(offset: 41)), backlog: backlog, now: now)
     guard case .close = actions.first else {
@@ -235,8 +265,7 @@ func otherwiseWalksTheStoreThenStreamsFromTheNotedOffset(lastID: UInt64, nextOff
     let now = ContinuousClock.now
     var backlog = BacklogWindow(startOffset: 0, endOffset: 100)
     var stream = handshaking(backlog: backlog, now: now)
-    _ = stream.handle(
-        .frameReceived(welcome(lastReplicationID: replicationID, nextOffset: 0)), backlog: backlog, now: now)
+    _ = accept(&stream, welcome(lastReplicationID: replicationID, nextOffset: 0), backlog: backlog, now: now)
     _ = stream.handle(.writableSpace(bytes: 40), backlog: backlog, now: now)
     backlog = BacklogWindow(startOffset: 60, endOffset: 160)
     let actions = stream.handle(.backlogAppended, backlog: backlog, now: now)
@@ -247,8 +276,7 @@ func otherwiseWalksTheStoreThenStreamsFromTheNotedOffset(lastID: UInt64, nextOff
     let now = ContinuousClock.now
     let backlog = BacklogWindow(startOffset: 0, endOffset: 0)
     var stream = handshaking(backlog: backlog, now: now)
-    _ = stream.handle(
-        .frameReceived(welcome(lastReplicationID: replicationID, nextOffset: 0)), backlog: backlog, now: now)
+    _ = accept(&stream, welcome(lastReplicationID: replicationID, nextOffset: 0), backlog: backlog, now: now)
     let grown = BacklogWindow(startOffset: 0, endOffset: 80)
     _ = stream.handle(.backlogAppended, backlog: grown, now: now)
     let status = stream.status(backlog: grown, now: now + .milliseconds(250))
@@ -258,4 +286,119 @@ func otherwiseWalksTheStoreThenStreamsFromTheNotedOffset(lastID: UInt64, nextOff
     #expect(status.lagBytes == 80)
     #expect(status.lagMilliseconds == 250)
     #expect(status.partialResyncs == 1)
+}
+
+@Test(arguments: [
+    // Wrong secret: the acceptor's WELCOME checks out for the dialer, its proof does not for the acceptor.
+    (ReplicationSecret(bytes: Array("ours".utf8)) as ReplicationSecret?, "authentication failed: wrong proof"),
+    // The dialer has no secret, the acceptor has one.
+    (nil, "authentication failed: missing proof"),
+])
+func refusedProofNeverStreamsNorCountsAResync(secret: ReplicationSecret?, refusal: String) {
+    var now = ContinuousClock.now
+    let backlog = BacklogWindow(startOffset: 0, endOffset: 100)
+    var stream = OutgoingStream(configuration: configuration(secret: secret), random: SeededGenerator(seed: 3))
+    #expect(stream.handle(.start, backlog: backlog, now: now) == [.connect])
+    var delays: [Duration] = []
+    for _ in 0..<3 {
+        guard let hello = hello(from: stream.handle(.connected, backlog: backlog, now: now), backlog: backlog) else {
+            return
+        }
+        let acceptor = AcceptorHandshake(
+            identity: NodeIdentity(name: "b", id: 2), secret: secret, nonce: Array(repeating: 7, count: 32))
+        let welcome = acceptor.welcome(
+            answering: hello, progress: PeerProgress(replicationID: replicationID, nextOffset: 0))
+        var actions = stream.handle(.frameReceived(.welcome(welcome)), backlog: backlog, now: now)
+        #expect(stream.status(backlog: backlog, now: now).state == "accepting")
+        actions += stream.handle(.writableSpace(bytes: 1000), backlog: backlog, now: now)
+        actions += stream.handle(.backlogAppended, backlog: backlog, now: now)
+        #expect(!actions.contains(where: isResyncOrData), "\(actions)")
+        let refused = stream.handle(.frameReceived(.error(message: refusal)), backlog: backlog, now: now)
+        #expect(refused.first == .close(reason: "peer: \(refusal)"))
+        #expect(!refused.contains(where: isResyncOrData))
+        guard case .scheduleReconnect(let delay) = refused.last else {
+            Issue.record("no reconnect: \(refused)")
+            return
+        }
+        delays.append(delay)
+        #expect(stream.state == .waitingToReconnect)
+        now += delay
+        #expect(stream.handle(.timerFired, backlog: backlog, now: now) == [.connect])
+    }
+    let status = stream.status(backlog: backlog, now: now)
+    #expect(status.fullResyncs == 0)
+    #expect(status.partialResyncs == 0)
+    #expect(status.lastError == "peer: \(refusal)")
+    #expect(delays == delays.sorted() && Set(delays).count == 3, "a refusing peer is not redialed at the base delay")
+}
+
+@Test(arguments: [StreamMode.partial, .full])
+func dialerStreamsAndCountsOneResyncOnlyAfterTheFirstAck(mode: StreamMode) {
+    let now = ContinuousClock.now
+    let backlog = BacklogWindow(startOffset: 100, endOffset: 500)
+    var stream = handshaking(backlog: backlog, now: now)
+    let lastID = mode == .partial ? replicationID : 0
+    let welcomed = stream.handle(
+        .frameReceived(welcome(lastReplicationID: lastID, nextOffset: 300)), backlog: backlog, now: now)
+    guard case .streamStart(let start) = frames(welcomed.first).last, welcomed.count == 1 else {
+        Issue.record("expected PROOF and STREAM_START only: \(welcomed)")
+        return
+    }
+    #expect(start.mode == mode)
+    #expect(stream.handle(.writableSpace(bytes: 1000), backlog: backlog, now: now) == [], "nothing before acceptance")
+    var status = stream.status(backlog: backlog, now: now)
+    #expect(status.state == "accepting")
+    #expect(status.fullResyncs + status.partialResyncs == 0)
+
+    let accepted = stream.handle(.frameReceived(.ack(offset: start.firstOffset)), backlog: backlog, now: now)
+    #expect(accepted.first == .handshakeCompleted(peerName: "b", authenticated: false, mode: mode))
+    status = stream.status(backlog: backlog, now: now)
+    switch mode {
+    case .partial:
+        #expect(accepted.dropFirst() == [.sendBacklog(fromOffset: 300, length: 200)], "credit granted while waiting")
+        #expect(status.state == "streaming")
+        #expect(status.partialResyncs == 1)
+        #expect(status.fullResyncs == 0)
+    case .full:
+        #expect(
+            Array(accepted.dropFirst()) == [
+                .startFullSync(fromOffset: 500), .sendWalkChunk(shard: 0, startBucket: 0, limit: 8),
+            ])
+        #expect(status.state == "full_sync")
+        #expect(status.fullResyncs == 1)
+        #expect(status.partialResyncs == 0)
+    }
+    // The handshake deadline is disarmed once accepted.
+    #expect(stream.handle(.timerFired, backlog: backlog, now: now + .seconds(5)) == [])
+}
+
+@Test func disconnectTimeoutOrAWrongAckBeforeAcceptanceCountNoResync() {
+    var now = ContinuousClock.now
+    let backlog = BacklogWindow(startOffset: 0, endOffset: 100)
+    var stream = handshaking(backlog: backlog, now: now)
+    let first = welcome(lastReplicationID: replicationID, nextOffset: 40)
+    _ = stream.handle(.frameReceived(first), backlog: backlog, now: now)
+    _ = stream.handle(.disconnected(reason: "reset"), backlog: backlog, now: now)
+    #expect(stream.state == .waitingToReconnect)
+
+    now += .seconds(10)
+    #expect(stream.handle(.timerFired, backlog: backlog, now: now) == [.connect])
+    _ = stream.handle(.connected, backlog: backlog, now: now)
+    _ = stream.handle(.frameReceived(first), backlog: backlog, now: now)
+    #expect(
+        stream.handle(.timerFired, backlog: backlog, now: now + .seconds(4)) == [.scheduleTimer(after: .seconds(1))])
+    let timedOut = stream.handle(.timerFired, backlog: backlog, now: now + .seconds(5))
+    #expect(timedOut.first == .close(reason: "handshake timed out"))
+
+    now += .seconds(20)
+    #expect(stream.handle(.timerFired, backlog: backlog, now: now) == [.connect])
+    _ = stream.handle(.connected, backlog: backlog, now: now)
+    _ = stream.handle(.frameReceived(first), backlog: backlog, now: now)
+    let wrong = stream.handle(.frameReceived(.ack(offset: 41)), backlog: backlog, now: now)
+    #expect(wrong.first == .close(reason: "peer accepted at offset 41, stream starts at 40"))
+
+    #expect(stream.fullResyncs == 0)
+    #expect(stream.partialResyncs == 0)
+    #expect(stream.ackedOffset == 0)
+    #expect(stream.reconnects == 3)
 }
