@@ -202,22 +202,11 @@ final class ClientConnection {
 
     /// Writes pending replies; on a full socket waits for it to drain without reading more.
     private func flush() {
-        var written = 0
-        while written < output.count {
-            let n = write(fd, output.base + written, output.count - written)
-            if n > 0 {
-                written += n
-            } else if n < 0, errno == EINTR {
-                continue
-            } else if n < 0, errno == EAGAIN {
-                break
-            } else {
-                close()
-                return
-            }
+        guard let written = Socket.drain(output, to: fd) else {
+            close()
+            return
         }
         worker.statistics.add(.bytesWritten, UInt64(written))
-        output.removeFirst(written)
         if output.isEmpty {
             if output.capacity > Self.retainedBufferSize { output.shrink(to: 2048) }
             if closeAfterWrite {

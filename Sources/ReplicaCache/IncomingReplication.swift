@@ -84,21 +84,10 @@ final class IncomingReplication {
 
     fileprivate func flush() {
         guard !closed else { return }
-        var written = 0
-        while written < output.count {
-            let n = write(fd, output.base + written, output.count - written)
-            if n > 0 {
-                written += n
-            } else if n < 0, errno == EINTR {
-                continue
-            } else if n < 0, errno == EAGAIN {
-                break
-            } else {
-                close()
-                return
-            }
+        guard Socket.drain(output, to: fd) != nil else {
+            close()
+            return
         }
-        output.removeFirst(written)
         if output.isEmpty {
             event_del(writeEvent)
             if closeAfterWrite { close() }

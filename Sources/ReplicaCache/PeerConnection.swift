@@ -86,21 +86,9 @@ final class PeerConnection {
     /// `.disconnected` when the connection failed.
     func flush() -> OutgoingEvent? {
         guard !closed, !connecting else { return nil }
-        var written = 0
-        while written < output.count {
-            let n = write(fd, output.base + written, output.count - written)
-            if n > 0 {
-                written += n
-            } else if n < 0, errno == EINTR {
-                continue
-            } else if n < 0, errno == EAGAIN {
-                break
-            } else {
-                output.removeFirst(written)
-                return .disconnected(reason: "write to peer failed: \(String(cString: strerror(errno)))")
-            }
+        guard let written = Socket.drain(output, to: fd) else {
+            return .disconnected(reason: "write to peer failed: \(String(cString: strerror(errno)))")
         }
-        output.removeFirst(written)
         if output.isEmpty {
             event_del(writeEvent)
             // The stream's send credit is topped up from the writable callback; a write that drained

@@ -1,5 +1,6 @@
 import CEventShim
 import Glibc
+import Protocol
 
 /// Thin wrappers over the socket calls the listener and connections make.
 enum Socket {
@@ -66,6 +67,26 @@ enum Socket {
             _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
         }
         return (fds[0], fds[1])
+    }
+
+    /// Writes the front of `buffer` to a non-blocking socket until it is empty or the socket is
+    /// full, and drops what went. Returns the bytes written, or nil when the connection failed.
+    static func drain(_ buffer: ByteBuffer, to fd: Int32) -> Int? {
+        var written = 0
+        defer { buffer.removeFirst(written) }
+        while written < buffer.count {
+            let n = write(fd, buffer.base + written, buffer.count - written)
+            if n > 0 {
+                written += n
+            } else if n < 0, errno == EINTR {
+                continue
+            } else if n < 0, errno == EAGAIN {
+                break
+            } else {
+                return nil
+            }
+        }
+        return written
     }
 
     static func makeNonBlocking(_ fd: Int32) {
