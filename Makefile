@@ -47,3 +47,9 @@ test: lint unit integration
 
 clean:
 	rm -rf .build
+
+# Side-by-side benchmark against Debian's memcached (bench/README.md); extra options via BENCH_ARGS="--seconds 5".
+bench: deps
+	$(SWIFT) build -c release --product replicacache
+	$(SWIFT) build -c release --package-path bench/loadgen
+	$(PYTHON) bench/run-bench $(BENCH_ARGS)
