@@ -32,8 +32,7 @@ final class ReplicationLink: @unchecked Sendable {
     private let statusSnapshot = Mutex(ReplicationStatus())
     private let handoffs = Mutex<[IncomingHandoff]>([])
     private let wakePending = ManagedAtomic<Bool>(false)
-    private let wakeRead: Int32
-    private let wakeWrite: Int32
+    private let wakeSignal: WakeSignal
 
     // Touched only on the link thread.
     private var outgoing: OutgoingStream
@@ -71,7 +70,7 @@ final class ReplicationLink: @unchecked Sendable {
         event_config_set_flag(config, Int32(EVENT_BASE_FLAG_NOLOCK.rawValue))
         guard let base = event_base_new_with_config(config) else { throw .eventLoop("event_base_new failed") }
         self.base = base
-        (wakeRead, wakeWrite) = try Socket.makePipe()
+        wakeSignal = try WakeSignal(base: base)
     }
 
     /// The 32-bit id versions carry, derived from the node name so a restarted node keeps it.
@@ -109,8 +108,7 @@ final class ReplicationLink: @unchecked Sendable {
     func adoptIncoming(fd: Int32, buffered: UnsafeRawBufferPointer) {
         handoffs.withLock { $0.append(IncomingHandoff(fd: fd, buffered: Array(buffered))) }
         wakePending.store(true, ordering: .relaxed)
-        var byte: UInt8 = 1
-        _ = write(wakeWrite, &byte, 1)
+        wakeSignal.fire()
     }
 
     var status: ReplicationStatus {
@@ -122,8 +120,7 @@ final class ReplicationLink: @unchecked Sendable {
     private func wake() {
         // One pipe write per burst of batches: the link drains the backlog whole when it runs.
         if !wakePending.exchange(true, ordering: .acquiringAndReleasing) {
-            var byte: UInt8 = 1
-            _ = write(wakeWrite, &byte, 1)
+            wakeSignal.fire()
         }
     }
 
@@ -131,10 +128,9 @@ final class ReplicationLink: @unchecked Sendable {
 
     func start() -> pthread_t {
         context = CallbackContext.retain(self)
-        let wakeEvent = event_new(base, wakeRead, Int16(EV_READ | EV_PERSIST), onLinkWake, context)
-        event_add(wakeEvent, nil)
+        wakeSignal.arm(onLinkWake, context: context, persistent: true)
         reconnectTimer = evtimer_new_shim(base, onReconnectTimer, context)
-        events = [wakeEvent, reconnectTimer]
+        events = [reconnectTimer]
         var thread = pthread_t()
         let created = pthread_create(&thread, nil, runLink, CallbackContext.retain(self))
         precondition(created == 0, "pthread_create failed")
@@ -144,8 +140,7 @@ final class ReplicationLink: @unchecked Sendable {
     /// From the main thread at shutdown: close the links and end the loop.
     func stop() {
         handoffs.withLock { $0.append(IncomingHandoff(fd: -1, buffered: [])) }
-        var byte: UInt8 = 1
-        _ = write(wakeWrite, &byte, 1)
+        wakeSignal.fire()
     }
 
     fileprivate func run() {
@@ -161,14 +156,12 @@ final class ReplicationLink: @unchecked Sendable {
         drive(.start)
         event_base_dispatch(base)
         for event in events { event_free(event) }
+        wakeSignal.disarm()
         CallbackContext<ReplicationLink>.release(context)
-        close(wakeRead)
-        close(wakeWrite)
     }
 
     fileprivate func wakeUp() {
-        var scratch = [UInt8](repeating: 0, count: 64)
-        while read(wakeRead, &scratch, scratch.count) > 0 {}
+        wakeSignal.drain()
         wakePending.store(false, ordering: .relaxed)
         let arrived = handoffs.withLock { pending in
             defer { pending.removeAll() }

@@ -21,9 +21,7 @@ final class Worker: @unchecked Sendable {
     /// Sockets accepted by the listener thread, waiting to be adopted; `stopRequest` asks the worker
     /// to stop, `acknowledgementNotice` to look at its sync-mode waiters again.
     private let inbox = Mutex<[Int32]>([])
-    private let wakeRead: Int32
-    private let wakeWrite: Int32
-    private var wakeEvent: OpaquePointer?
+    private let wakeSignal: WakeSignal
     private var wakeContext: UnsafeMutableRawPointer?
     /// Touched only on this worker's thread.
     private var connections: [Int32: ClientConnection] = [:]
@@ -48,14 +46,13 @@ final class Worker: @unchecked Sendable {
         event_config_set_flag(config, Int32(EVENT_BASE_FLAG_NOLOCK.rawValue))
         guard let base = event_base_new_with_config(config) else { throw .eventLoop("event_base_new failed") }
         self.base = base
-        (wakeRead, wakeWrite) = try Socket.makePipe()
+        wakeSignal = try WakeSignal(base: base)
     }
 
     /// Starts the thread; returns its handle for joining.
     func start() -> pthread_t {
         wakeContext = CallbackContext.retain(self)
-        wakeEvent = event_new(base, wakeRead, Int16(EV_READ | EV_PERSIST), onWake, wakeContext)
-        event_add(wakeEvent, nil)
+        wakeSignal.arm(onWake, context: wakeContext, persistent: true)
         var thread = pthread_t()
         let context = CallbackContext.retain(self)
         let created = pthread_create(&thread, nil, runWorker, context)
@@ -65,10 +62,8 @@ final class Worker: @unchecked Sendable {
 
     fileprivate func run() {
         event_base_dispatch(base)
-        event_free(wakeEvent)
+        wakeSignal.disarm()
         CallbackContext<Worker>.release(wakeContext)
-        close(wakeRead)
-        close(wakeWrite)
     }
 
     static let stopRequest: Int32 = -1
@@ -121,13 +116,11 @@ final class Worker: @unchecked Sendable {
     }
 
     private func wake() {
-        var byte: UInt8 = 1
-        _ = write(wakeWrite, &byte, 1)
+        wakeSignal.fire()
     }
 
     fileprivate func drainInbox() {
-        var scratch = [UInt8](repeating: 0, count: 64)
-        while read(wakeRead, &scratch, scratch.count) > 0 {}
+        wakeSignal.drain()
         let arrived = inbox.withLock { pending in
             defer { pending.removeAll(keepingCapacity: true) }
             return pending
