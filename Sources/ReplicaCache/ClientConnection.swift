@@ -90,13 +90,9 @@ final class ClientConnection {
             fresh = false
             return false
         }
-        closed = true
-        event_free(readEvent)
-        event_free(writeEvent)
-        if let acknowledgementTimer { event_free(acknowledgementTimer) }
-        worker.connectionClosed(self)
-        link.adoptIncoming(fd: fd, buffered: bytes)
-        CallbackContext<ClientConnection>.release(context)
+        detach {
+            link.adoptIncoming(fd: fd, buffered: bytes)
+        }
         return true
     }
 
@@ -238,11 +234,19 @@ final class ClientConnection {
 
     func close() {
         guard !closed else { return }
+        detach {
+            Glibc.close(fd)
+        }
+    }
+
+    /// Stops every event and lets go of the worker; `socket` decides what becomes of the fd
+    /// (closed, or handed to the replication link).
+    private func detach(socket: () -> Void) {
         closed = true
         event_free(readEvent)
         event_free(writeEvent)
         if let acknowledgementTimer { event_free(acknowledgementTimer) }
-        Glibc.close(fd)
+        socket()
         worker.connectionClosed(self)
         CallbackContext<ClientConnection>.release(context)
     }
