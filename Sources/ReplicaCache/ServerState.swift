@@ -64,14 +64,15 @@ final class ServerState: @unchecked Sendable {
 
     /// A counter summed over all workers since the last `stats reset`.
     func total(_ counter: Counter) -> UInt64 {
-        let sum = workers.reduce(UInt64(0)) { $0 &+ $1.statistics.value(counter) }
-        return sum &- baseline.withLock { $0[counter.rawValue] }
+        sinceStart(counter) &- baseline.withLock { $0[counter.rawValue] }
+    }
+
+    private func sinceStart(_ counter: Counter) -> UInt64 {
+        workers.reduce(UInt64(0)) { $0 &+ $1.statistics.value(counter) }
     }
 
     func resetStatistics() {
-        let current = Counter.allCases.map { counter in
-            workers.reduce(UInt64(0)) { $0 &+ $1.statistics.value(counter) }
-        }
+        let current = Counter.allCases.map(sinceStart)
         baseline.withLock { $0 = current }
         totalConnections.store(0, ordering: .relaxed)
         rejectedConnections.store(0, ordering: .relaxed)
