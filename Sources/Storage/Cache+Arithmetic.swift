@@ -4,24 +4,13 @@ extension Cache {
     public func arithmetic(
         key: UnsafeRawBufferPointer, delta: UInt64, increment: Bool, changed: (ItemState) -> Void = { _ in }
     ) -> ArithmeticResult {
-        let hash = KeyHash.hash(key)
-        let home = shardIndex(hash)
-        var round = 0
-        while true {
-            let context = makeWriteContext()
-            var attempt = ShardAttempt<ArithmeticResult>.finished(.notFound)
-            shards.withLocked(home) { shard in
-                attempt = shard.applyDelta(
-                    key: key, hash: hash, delta: delta, increment: increment, context: context, changed: changed)
-            }
-            switch attempt {
-            case .finished(let result):
-                return result
-            case .needsMemory(let bytes):
-                round += 1
-                if round <= Self.evictionRounds && freeMemory(bytes, outside: home, context: context) { continue }
-                return .outOfMemory
-            }
+        switch arithmetic(key: key, delta: delta, increment: increment, options: ArithmeticOptions(), changed: changed)
+        {
+        case .value(let value, _, _, _): .value(value)
+        // Without a CAS to compare there is no mismatch; without an initial value a miss stays a miss.
+        case .notFound, .exists: .notFound
+        case .nonNumeric: .nonNumeric
+        case .outOfMemory: .outOfMemory
         }
     }
 }

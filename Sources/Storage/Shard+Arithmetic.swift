@@ -1,16 +1,26 @@
 extension Shard {
     /// incr/decr as memcached 1.6: a result that fits is written in place, padded with spaces to the old
-    /// length; a longer one gets a new item. Either way the item gets a new CAS unique.
+    /// length; a longer one gets a new item. Either way the item gets a new CAS unique. With `options`: a CAS
+    /// check, a new item holding the initial value for a missing key, a new expiry.
     mutating func applyDelta(
-        key: UnsafeRawBufferPointer, hash: UInt64, delta: UInt64, increment: Bool, context: OperationContext,
-        changed: (ItemState) -> Void
-    ) -> ShardAttempt<ArithmeticResult> {
-        guard let item = findLive(key, hash: hash, context: context) else { return .finished(.notFound) }
-        guard item.pointee.valueLength > 0, let current = DecimalText.parseItemNumber(item.valueWithTerminator)
-        else {
+        key: UnsafeRawBufferPointer, hash: UInt64, delta: UInt64, increment: Bool, options: ArithmeticOptions,
+        context: OperationContext, changed: (ItemState) -> Void
+    ) -> ShardAttempt<CounterResult> {
+        let (found, tombstone) = findForWrite(key, hash: hash, context: context)
+        guard let item = found else {
+            guard let initialValue = options.initialValue else { return .finished(.notFound) }
+            return createCounter(
+                key: key, hash: hash, value: initialValue, exptime: options.initialExptime, replacing: tombstone,
+                context: context, changed: changed)
+        }
+        // memcached checks for an empty value before the CAS, and parses the number after it.
+        guard item.pointee.valueLength > 0 else { return .finished(.nonNumeric) }
+        if options.casUnique != 0 && item.pointee.casUnique != options.casUnique { return .finished(.exists) }
+        guard let current = DecimalText.parseItemNumber(item.valueWithTerminator) else {
             return .finished(.nonNumeric)
         }
         let result = increment ? current &+ delta : (delta > current ? 0 : current - delta)
+        let expiresAt = options.touchExptime.map { ItemLiveness.expiresAt(exptime: $0, now: context.now) }
         let digits = DecimalText.digitCount(result)
         let oldLength = Int(item.pointee.valueLength)
         if digits <= oldLength {
@@ -19,15 +29,17 @@ extension Shard {
             (data + digits).initializeMemory(as: UInt8.self, repeating: 32, count: oldLength - digits)
             item.pointee.casUnique = context.uniques.next()
             item.pointee.version = context.nextVersion()
+            if let expiresAt { item.pointee.expiresAt = expiresAt }
             bump(item, now: context.now)
             changed(item.state())
-            return .finished(.value(result))
+            return .finished(
+                .value(result, casUnique: item.pointee.casUnique, expiresAt: item.pointee.expiresAt, created: false))
         }
 
         let grown = ItemBlock.allocate(
             key: item.key, hash: item.pointee.hash, flags: item.pointee.flags, valueLength: digits)
         DecimalText.write(result, to: grown.valueStart)
-        grown.pointee.expiresAt = item.pointee.expiresAt
+        grown.pointee.expiresAt = expiresAt ?? item.pointee.expiresAt
         grown.sizeClass = context.sizeClasses.classID(forSize: grown.requestedSize)
         let growth = grown.totalSize - item.totalSize
         if !reserve(growth, protecting: item, context: context) {
@@ -39,6 +51,37 @@ extension Shard {
         grown.pointee.version = context.nextVersion()
         replace(item, with: grown)
         changed(grown.state())
-        return .finished(.value(result))
+        return .finished(
+            .value(result, casUnique: grown.pointee.casUnique, expiresAt: grown.pointee.expiresAt, created: false))
+    }
+
+    /// The item of an incr/decr on a missing key: the initial value as decimal text, flags 0.
+    private mutating func createCounter(
+        key: UnsafeRawBufferPointer, hash: UInt64, value: UInt64, exptime: Int64, replacing tombstone: ItemPointer?,
+        context: OperationContext, changed: (ItemState) -> Void
+    ) -> ShardAttempt<CounterResult> {
+        let item = ItemBlock.allocate(
+            key: key, hash: UInt32(truncatingIfNeeded: hash), flags: 0, valueLength: DecimalText.digitCount(value))
+        DecimalText.write(value, to: item.valueStart)
+        item.pointee.expiresAt = ItemLiveness.expiresAt(exptime: exptime, now: context.now)
+        item.sizeClass = context.sizeClasses.classID(forSize: item.requestedSize)
+        // A tombstone's bytes pass to the item that replaces it.
+        let growth = item.totalSize - (tombstone?.totalSize ?? 0)
+        if growth > 0 && !reserve(growth, protecting: tombstone, context: context) {
+            item.deallocateItem()
+            return .needsMemory(growth)
+        }
+        item.pointee.lastAccess = context.now
+        item.pointee.casUnique = context.uniques.next()
+        item.pointee.version = context.nextVersion()
+        if let tombstone {
+            replaceTombstone(tombstone, with: item, context: context)
+        } else {
+            link(item)
+        }
+        if growth < 0 { context.accountant.release(-growth) }
+        changed(item.state())
+        return .finished(
+            .value(value, casUnique: item.pointee.casUnique, expiresAt: item.pointee.expiresAt, created: true))
     }
 }

@@ -14,8 +14,12 @@ extension Shard {
                 bump(existing, now: context.now)
                 return .finished(.notStored)
             }
-        case .replace, .append, .prepend:
+        case .replace:
             if existing == nil { return .finished(.notStored) }
+        case .append, .prepend:
+            guard let existing else { return .finished(.notStored) }
+            // The binary protocol's append/prepend may carry a CAS to compare (text ones never do).
+            if request.casUnique != 0 && existing.pointee.casUnique != request.casUnique { return .finished(.exists) }
         case .cas:
             guard let existing else { return .finished(.notFound) }
             if existing.pointee.casUnique != request.casUnique { return .finished(.exists) }
