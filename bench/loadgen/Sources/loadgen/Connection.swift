@@ -23,10 +23,17 @@ enum Reply {
     case error
 }
 
-/// One client connection speaking the memcached text protocol: an output buffer, an input buffer and the
-/// requests sent but not yet answered, oldest first.
+/// The protocol a connection speaks.
+enum WireProtocol: String {
+    case text
+    case binary
+}
+
+/// One client connection speaking the memcached text or binary protocol: an output buffer, an input buffer
+/// and the requests sent but not yet answered, oldest first.
 final class Connection {
     let fd: Int32
+    let wire: WireProtocol
     private(set) var output: [UInt8] = []
     private var outputSent = 0
     private var input: [UInt8] = []
@@ -39,7 +46,7 @@ final class Connection {
     var nextSendAt: UInt64 = 0
     var closed = false
 
-    init(host: String, port: UInt16) throws {
+    init(host: String, port: UInt16, wire: WireProtocol) throws {
         var addr = sockaddr_in()
         addr.sin_family = sa_family_t(AF_INET)
         addr.sin_port = port.bigEndian
@@ -66,6 +73,7 @@ final class Connection {
         setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
         _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
         self.fd = fd
+        self.wire = wire
         output.reserveCapacity(64 * 1024)
         input.reserveCapacity(64 * 1024)
     }
@@ -78,6 +86,16 @@ final class Connection {
     var wantsWrite: Bool { outputSent < output.count }
 
     func appendSet(key: UInt64, value: [UInt8], now: UInt64) {
+        if wire == .binary {
+            // SET: extras are flags (0) and exptime (0).
+            appendBinaryRequest(opcode: 0x01, key: key, extrasLength: 8, valueLength: value.count)
+            output.append(contentsOf: repeatElement(0, count: 8))
+            appendKey(key)
+            output.append(contentsOf: value)
+            pendingIsGet.append(false)
+            pendingStart.append(now)
+            return
+        }
         appendBytes("set memtier-")
         appendNumber(key)
         appendBytes(" 0 0 ")
@@ -90,11 +108,54 @@ final class Connection {
     }
 
     func appendGet(key: UInt64, now: UInt64) {
+        if wire == .binary {
+            appendBinaryRequest(opcode: 0x00, key: key, extrasLength: 0, valueLength: 0)
+            appendKey(key)
+            pendingIsGet.append(true)
+            pendingStart.append(now)
+            return
+        }
         appendBytes("get memtier-")
         appendNumber(key)
         appendBytes("\r\n")
         pendingIsGet.append(true)
         pendingStart.append(now)
+    }
+
+    /// The 24-byte request header; the body (extras, key, value) follows.
+    private func appendBinaryRequest(opcode: UInt8, key: UInt64, extrasLength: Int, valueLength: Int) {
+        let keyLength = "memtier-".utf8.count + decimalDigits(key)
+        let bodyLength = extrasLength + keyLength + valueLength
+        output.append(0x80)
+        output.append(opcode)
+        appendBigEndian(UInt64(keyLength), bytes: 2)
+        output.append(UInt8(extrasLength))
+        output.append(0)  // data type
+        appendBigEndian(0, bytes: 2)  // vbucket
+        appendBigEndian(UInt64(bodyLength), bytes: 4)
+        appendBigEndian(0, bytes: 4)  // opaque
+        appendBigEndian(0, bytes: 8)  // cas
+    }
+
+    private func appendKey(_ key: UInt64) {
+        appendBytes("memtier-")
+        appendNumber(key)
+    }
+
+    private func appendBigEndian(_ value: UInt64, bytes: Int) {
+        for shift in stride(from: (bytes - 1) * 8, through: 0, by: -8) {
+            output.append(UInt8(truncatingIfNeeded: value >> UInt64(shift)))
+        }
+    }
+
+    private func decimalDigits(_ number: UInt64) -> Int {
+        var digits = 1
+        var rest = number
+        while rest >= 10 {
+            rest /= 10
+            digits += 1
+        }
+        return digits
     }
 
     private func appendBytes(_ text: StaticString) {
@@ -146,6 +207,51 @@ final class Connection {
 
     /// Parses complete replies from the input buffer, calling `handle` with each reply and its request's send time.
     func parseReplies(_ handle: (Reply, UInt64) -> Void) {
+        if wire == .binary {
+            parseBinaryReplies(handle)
+        } else {
+            parseTextReplies(handle)
+        }
+        if inputParsed > 0 && (inputParsed == input.count || inputParsed > 256 * 1024) {
+            input.removeFirst(inputParsed)
+            inputParsed = 0
+        }
+        if pendingHead == pendingIsGet.count {
+            pendingIsGet.removeAll(keepingCapacity: true)
+            pendingStart.removeAll(keepingCapacity: true)
+            pendingHead = 0
+        }
+    }
+
+    /// Binary responses: magic 0x81, the request's opcode, status 0 (a GET hit has 4 bytes of flags as
+    /// extras and the value) or, for a GET only, 1 (key not found).
+    private func parseBinaryReplies(_ handle: (Reply, UInt64) -> Void) {
+        while pendingHead < pendingIsGet.count, input.count - inputParsed >= 24 {
+            let header = inputParsed
+            let bodyLength =
+                Int(input[header + 8]) << 24 | Int(input[header + 9]) << 16 | Int(input[header + 10]) << 8
+                | Int(input[header + 11])
+            guard input.count - header >= 24 + bodyLength else { break }
+            let isGet = pendingIsGet[pendingHead]
+            let start = pendingStart[pendingHead]
+            let status = Int(input[header + 6]) << 8 | Int(input[header + 7])
+            var reply = Reply.error
+            if input[header] == 0x81 && input[header + 1] == (isGet ? 0x00 : 0x01) {
+                let keyLength = Int(input[header + 2]) << 8 | Int(input[header + 3])
+                if isGet && status == 0 && input[header + 4] == 4 && keyLength == 0 && bodyLength >= 4 {
+                    reply = .hit
+                } else if isGet && status == 1 {
+                    reply = .miss
+                } else if !isGet && status == 0 && bodyLength == 0 {
+                    reply = .stored
+                }
+            }
+            finish(consumed: 24 + bodyLength)
+            handle(reply, start)
+        }
+    }
+
+    private func parseTextReplies(_ handle: (Reply, UInt64) -> Void) {
         while pendingHead < pendingIsGet.count {
             guard let lineEnd = findLineEnd(from: inputParsed) else { break }
             let isGet = pendingIsGet[pendingHead]
@@ -178,15 +284,6 @@ final class Connection {
             }
             finish(consumed: consumed)
             handle(reply, start)
-        }
-        if inputParsed > 0 && (inputParsed == input.count || inputParsed > 256 * 1024) {
-            input.removeFirst(inputParsed)
-            inputParsed = 0
-        }
-        if pendingHead == pendingIsGet.count {
-            pendingIsGet.removeAll(keepingCapacity: true)
-            pendingStart.removeAll(keepingCapacity: true)
-            pendingHead = 0
         }
     }
 

@@ -30,8 +30,11 @@ struct LoadGen: ParsableCommand {
     @Option(help: "Keys are memtier-1 ... memtier-K.")
     var keyMaximum = 10_000
 
-    @Option(help: "random or sequential.")
+    @Option(help: "random, sequential or gaussian (mean at the middle of the key range, deviation 1/6 of it).")
     var keyPattern = "random"
+
+    @Option(help: "text or binary (the memcached binary protocol).")
+    var `protocol` = "text"
 
     @Option(help: "Run this many seconds.")
     var testTime: Double?
@@ -56,9 +59,10 @@ struct LoadGen: ParsableCommand {
             throw ValidationError("connections, threads, pipeline and key-maximum must be at least 1")
         }
         guard parseRatio() != nil else { throw ValidationError("--ratio wants SET:GET, e.g. 1:10") }
-        guard keyPattern == "random" || keyPattern == "sequential" else {
-            throw ValidationError("--key-pattern is random or sequential")
+        guard KeyPattern(rawValue: keyPattern) != nil else {
+            throw ValidationError("--key-pattern is random, sequential or gaussian")
         }
+        guard WireProtocol(rawValue: `protocol`) != nil else { throw ValidationError("--protocol is text or binary") }
         guard testTime != nil || requests != nil else { throw ValidationError("give --test-time or --requests") }
         guard parseServer() != nil else { throw ValidationError("--server wants HOST:PORT") }
         threads = min(threads, connections)
@@ -91,14 +95,16 @@ struct LoadGen: ParsableCommand {
         let perConnectionRate = rate / Double(connections)
         let settings = Settings(
             pipeline: pipeline, setRatio: sets, getRatio: gets, keyMaximum: UInt64(keyMaximum),
-            sequential: keyPattern == "sequential", value: [UInt8](repeating: UInt8(ascii: "x"), count: dataSize),
+            keyPattern: KeyPattern(rawValue: keyPattern)!,
+            value: [UInt8](repeating: UInt8(ascii: "x"), count: dataSize),
             batchInterval: rate > 0 ? UInt64(Double(pipeline) / perConnectionRate * 1e9) : 0)
         var workers: [Worker] = []
         for index in 0..<threads {
             workers.append(Worker(index: index, threads: threads, settings: settings))
         }
         for slot in 0..<connections {
-            workers[slot % threads].connections.append(try Connection(host: host, port: port))
+            workers[slot % threads].connections.append(
+                try Connection(host: host, port: port, wire: WireProtocol(rawValue: `protocol`)!))
         }
 
         if warmupFill {
@@ -130,7 +136,8 @@ struct LoadGen: ParsableCommand {
         let report = Report(tally: tally, seconds: elapsed)
         print(
             "loadgen \(server): \(connections) conns, \(threads) threads, pipeline \(pipeline), ratio \(ratio), "
-                + "\(dataSize) B values, \(keyMaximum) keys (\(keyPattern))" + (rate > 0 ? ", rate \(Int(rate))/s" : "")
+                + "\(dataSize) B values, \(keyMaximum) keys (\(keyPattern)), \(`protocol`) protocol"
+                + (rate > 0 ? ", rate \(Int(rate))/s" : "")
         )
         print(report.text)
         if let path = json {
@@ -142,7 +149,8 @@ struct LoadGen: ParsableCommand {
     private func jsonOptions() -> [String: String] {
         [
             "server": "\"\(server)\"", "connections": "\(connections)", "threads": "\(threads)",
-            "pipeline": "\(pipeline)", "ratio": "\"\(ratio)\"", "data_size": "\(dataSize)",
+            "protocol": "\"\(`protocol`)\"", "pipeline": "\(pipeline)", "ratio": "\"\(ratio)\"",
+            "data_size": "\(dataSize)",
             "key_maximum": "\(keyMaximum)", "key_pattern": "\"\(keyPattern)\"", "rate": "\(rate)",
         ]
     }

@@ -22,7 +22,7 @@ struct Settings {
     var setRatio: Int
     var getRatio: Int
     var keyMaximum: UInt64
-    var sequential: Bool
+    var keyPattern: KeyPattern
     var value: [UInt8]
     /// Nanoseconds between two batches on one connection (0: as fast as replies come).
     var batchInterval: UInt64
@@ -75,11 +75,27 @@ final class Worker: @unchecked Sendable {
     }
 
     private func nextKey() -> UInt64 {
-        if settings.sequential {
+        switch settings.keyPattern {
+        case .sequential:
             sequence = sequence % settings.keyMaximum + 1
             return sequence
+        case .random:
+            return nextRandom() % settings.keyMaximum + 1
+        case .gaussian:
+            return nextGaussianKey()
         }
-        return nextRandom() % settings.keyMaximum + 1
+    }
+
+    /// A key around the middle of 1...K with standard deviation K/6 (Box-Muller), redrawn when outside.
+    private func nextGaussianKey() -> UInt64 {
+        let maximum = Double(settings.keyMaximum)
+        while true {
+            let u1 = (Double(nextRandom() >> 11) + 1) / 9_007_199_254_740_993.0
+            let u2 = Double(nextRandom() >> 11) / 9_007_199_254_740_992.0
+            let normal = (-2 * log(u1)).squareRoot() * cos(2 * Double.pi * u2)
+            let key = (maximum + 1) / 2 + normal * maximum / 6
+            if key >= 1 && key < maximum + 1 { return UInt64(key) }
+        }
     }
 
     private func nextIsSet() -> Bool {
