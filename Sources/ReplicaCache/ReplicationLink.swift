@@ -17,6 +17,8 @@ final class ReplicationLink: @unchecked Sendable {
     /// the writes made meanwhile leave together, in one write that wakes the peer once, and the
     /// workers make no wake-up calls. The lag it adds stays well under the 1 ms the pair promises.
     static let coalescingInterval = Duration.microseconds(200)
+    /// Longest time `stats replication` lags behind the link.
+    static let statusInterval = Duration.milliseconds(2)
 
     let settings: ReplicationSettings
     let configuration: ReplicationConfiguration
@@ -44,6 +46,8 @@ final class ReplicationLink: @unchecked Sendable {
     private var peer: PeerConnection?
     private var reconnectTimer: OpaquePointer?
     private var coalescingTimer: OpaquePointer?
+    private var statusTimer: OpaquePointer?
+    private var statusRefreshPending = false
     private var incoming: [Int32: IncomingReplication] = [:]
     private var context: UnsafeMutableRawPointer?
     private var events: [OpaquePointer?] = []
@@ -138,7 +142,8 @@ final class ReplicationLink: @unchecked Sendable {
         wakeSignal.arm(onLinkWake, context: context, persistent: true)
         reconnectTimer = evtimer_new_shim(base, onReconnectTimer, context)
         coalescingTimer = evtimer_new_shim(base, onCoalescingTimer, context)
-        events = [reconnectTimer, coalescingTimer]
+        statusTimer = evtimer_new_shim(base, onStatusTimer, context)
+        events = [reconnectTimer, coalescingTimer, statusTimer]
         var thread = pthread_t()
         let created = pthread_create(&thread, nil, runLink, CallbackContext.retain(self))
         precondition(created == 0, "pthread_create failed")
@@ -322,16 +327,25 @@ final class ReplicationLink: @unchecked Sendable {
         drive(.timerFired)
     }
 
+    /// What sync-mode replies wait on goes out at once; the `stats replication` snapshot is rebuilt
+    /// at most once per `statusInterval`, since under load the link sees thousands of events a second.
     private func publishStatus() {
-        let window = backlogWindow
-        var status = outgoing.status(backlog: window, now: .now)
-        status.addIncoming(from: applier)
-        status.lagRecords = backlog.recordsAfter(outgoing.ackedOffset)
         let isStreaming = outgoing.state == .streaming
         if streaming.exchange(isStreaming, ordering: .relaxed) != isStreaming { acknowledgementsChanged() }
         if ackedOffset.load(ordering: .relaxed) != outgoing.ackedOffset {
             ackedOffset.store(outgoing.ackedOffset, ordering: .relaxed)
         }
+        guard !statusRefreshPending else { return }
+        statusRefreshPending = true
+        var interval = Self.timeval(Self.statusInterval)
+        evtimer_add_shim(statusTimer, &interval)
+    }
+
+    fileprivate func refreshStatus() {
+        statusRefreshPending = false
+        var status = outgoing.status(backlog: backlogWindow, now: .now)
+        status.addIncoming(from: applier)
+        status.lagRecords = backlog.recordsAfter(outgoing.ackedOffset)
         statusSnapshot.withLock { $0 = status }
     }
 
@@ -354,6 +368,10 @@ private let runLink: @convention(c) (UnsafeMutableRawPointer?) -> UnsafeMutableR
 
 private let onLinkWake: event_callback_fn = { _, _, context in
     CallbackContext<ReplicationLink>.object(from: context).wakeUp()
+}
+
+private let onStatusTimer: event_callback_fn = { _, _, context in
+    CallbackContext<ReplicationLink>.object(from: context).refreshStatus()
 }
 
 private let onCoalescingTimer: event_callback_fn = { _, _, context in
