@@ -5,7 +5,7 @@ PORT ?= 11211
 DEBUG_BIN := .build/debug/replicacache
 RELEASE_BIN := .build/release/replicacache
 
-.PHONY: all deps build release run run-single test lint unit integration bench clean
+.PHONY: all deps build release run run-single test lint unit integration java-client bench clean
 
 all: build
 
@@ -40,13 +40,30 @@ lint:
 unit: build
 	$(SWIFT) test --skip-build
 
-integration: build
-	IT_REQUIRE_OURS=1 REPLICACACHE_BIN=$(CURDIR)/$(DEBUG_BIN) $(PYTHON) -m pytest Tests/IntegrationTests -q
+integration: build java-client
+	IT_REQUIRE_OURS=1 IT_REQUIRE_JAVA=1 REPLICACACHE_BIN=$(CURDIR)/$(DEBUG_BIN) \
+		$(PYTHON) -m pytest Tests/IntegrationTests -q
+
+# The spymemcached client checks (Tests/Java, run by test_spymemcached.py): plain javac against
+# Debian's jar, which needs nothing else at run time; recompiled only when a source changes.
+SPYMEMCACHED_JAR ?= /usr/share/java/spymemcached.jar
+JAVA_CLIENT_CLASSES := .build-java/classes
+JAVA_CLIENT_SOURCES := $(shell find Tests/Java/src -name '*.java')
+
+java-client: $(JAVA_CLIENT_CLASSES)/.compiled
+
+$(JAVA_CLIENT_CLASSES)/.compiled: $(JAVA_CLIENT_SOURCES) $(SPYMEMCACHED_JAR)
+	rm -rf $(JAVA_CLIENT_CLASSES) && mkdir -p $(JAVA_CLIENT_CLASSES)
+	javac -Xlint:all -Werror -d $(JAVA_CLIENT_CLASSES) -cp $(SPYMEMCACHED_JAR) $(JAVA_CLIENT_SOURCES)
+	touch $@
+
+$(SPYMEMCACHED_JAR):
+	@echo "missing $@: apt-get install default-jdk-headless libspymemcached-java" >&2; exit 1
 
 test: lint unit integration
 
 clean:
-	rm -rf .build
+	rm -rf .build .build-java
 
 # Side-by-side benchmark against Debian's memcached (bench/README.md); extra options via BENCH_ARGS="--seconds 5".
 bench: deps

@@ -77,12 +77,17 @@ def build_args(port, options=None, drop=(), switches=None):
 class ServerProcess:
     """One server process on a free loopback port."""
 
-    def __init__(self, name, binary, options=None, drop=(), switches=None):
+    def __init__(self, name, binary, options=None, drop=(), switches=None, env=None, stats_probe=True):
+        """`env` adds variables to the server's environment; `stats_probe=False` takes an
+        accepted connection as ready (for servers that answer `stats` only after
+        authentication)."""
         self.name = name
         self.binary = binary
         self.options = options
         self.drop = drop
         self.switches = switches
+        self.env = env
+        self.stats_probe = stats_probe
         self.proc = None
         self.port = None
         self.args = None
@@ -100,7 +105,8 @@ class ServerProcess:
                 prefix=f"it-{self.name}-", suffix=".log", delete=False)
             self.proc = subprocess.Popen(
                 [self.binary] + self.args, stdin=subprocess.DEVNULL,
-                stdout=self.log, stderr=subprocess.STDOUT)
+                stdout=self.log, stderr=subprocess.STDOUT,
+                env=dict(os.environ, **self.env) if self.env else None)
             try:
                 self._wait_ready()
                 return self
@@ -119,6 +125,9 @@ class ServerProcess:
             except OSError:
                 time.sleep(0.05)
                 continue
+            if not self.stats_probe:
+                s.close()
+                return
             try:
                 # Make sure the listener is our process and not whoever
                 # took the port between free_port() and the server's bind.
