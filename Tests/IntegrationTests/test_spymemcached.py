@@ -144,9 +144,9 @@ def start_server(kind, protocol, auth, credentials, request):
     return server
 
 
-def run_java(classpath, server, protocol, auth, suites=(), timeout_ms=2000):
+def run_java(classpath, port, protocol, auth, suites=(), timeout_ms=2000):
     command = ["java", *JVM_OPTIONS, "-cp", classpath, MAIN_CLASS,
-               "--server", f"127.0.0.1:{server.port}", "--protocol", protocol,
+               "--server", f"127.0.0.1:{port}", "--protocol", protocol,
                "--timeout-ms", str(timeout_ms)]
     if auth != "none":
         command += ["--auth", auth, "--user", USER, "--password", PASSWORD]
@@ -181,14 +181,14 @@ VARIANTS = [
 @pytest.mark.parametrize("kind,protocol,auth", VARIANTS)
 def test_spymemcached(java_classpath, credentials, request, kind, protocol, auth):
     server = start_server(kind, protocol, auth, credentials, request)
-    result = run_java(java_classpath, server, protocol, auth)
+    result = run_java(java_classpath, server.port, protocol, auth)
     assert_all_passed(result, server)
 
 
 def test_auth_checks_notice_a_server_that_lets_everyone_in(java_classpath, memcached):
     """memcached without -Y stores the "authentication" set of any password:
     the wrong-password and no-credentials checks must fail."""
-    result = run_java(java_classpath, memcached, "text", "text", suites=["auth"])
+    result = run_java(java_classpath, memcached.port, "text", "text", suites=["auth"])
     failures = [line for line in result.stdout.splitlines() if line.startswith("FAIL ")]
     assert result.returncode == 1 and any("wrong password" in line for line in failures) \
         and any("no credentials" in line for line in failures), result.stdout
@@ -197,9 +197,7 @@ def test_auth_checks_notice_a_server_that_lets_everyone_in(java_classpath, memca
 def test_checks_fail_when_no_server_answers(java_classpath):
     """Against a port where nothing listens every check must fail and the exit
     status must say so."""
-    nobody = harness.ServerProcess("nobody", harness.memcached_bin())
-    nobody.port = harness.free_port()
-    result = run_java(java_classpath, nobody, "binary", "none", timeout_ms=200)
+    result = run_java(java_classpath, harness.free_port(), "binary", "none", timeout_ms=200)
     lines = result.stdout.splitlines()
     summary = SUMMARY.match(lines[-1]) if lines else None
     assert result.returncode == 1 and summary and int(summary.group(2)) > 0, result.stdout[-2000:]
