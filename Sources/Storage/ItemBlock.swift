@@ -36,7 +36,8 @@ enum ItemBlock {
                 chainNext: nil, lruPrevious: nil, lruNext: nil, casUnique: 0, expiresAt: 0, lastAccess: 0, hash: hash,
                 flags: flags, valueLength: Int32(truncatingIfNeeded: valueLength),
                 replyHeaderLength: UInt16(truncatingIfNeeded: headerLength),
-                keyLength: UInt8(truncatingIfNeeded: key.count), classAndFetched: 0, version: .zero))
+                keyLength: UInt8(truncatingIfNeeded: key.count), classAndFetched: 0, version: .zero,
+                metaBits: 0))
         let reply = item.reply
         withUnsafeBytes(of: valuePrefix) { prefix in
             reply.copyMemory(from: prefix.baseAddress!, byteCount: keyOffset)

@@ -7,7 +7,8 @@
 /// An item: one manually allocated block, an `ItemHeader` followed by the item's complete `get` reply.
 typealias ItemPointer = UnsafeMutablePointer<ItemHeader>
 
-/// The metadata at the start of every item block, 80 bytes: hash chain and LRU links, CAS, times, sizes, version.
+/// The metadata at the start of every item block, 80 bytes: hash chain and LRU links, CAS, times, sizes, version,
+/// meta protocol bits.
 ///
 /// Keeping the links in the block (as memcached does) means a lookup touches the bucket array and the item
 /// block, nothing else. What a lookup compares (chain link, hash, key length) sits in the first 64 bytes; the
@@ -35,6 +36,8 @@ struct ItemHeader {
     /// The size class id in the low bits; `fetchedBit` marks an item read since it was stored.
     var classAndFetched: UInt8
     var version: Version
+    /// Meta protocol state (`ItemHeader.staleBit`...), in what would otherwise be the header's tail padding.
+    var metaBits: UInt8
 
     static let fetchedBit: UInt8 = 0x80
 }

@@ -58,7 +58,7 @@ extension Shard {
 
     /// The item of an append/prepend: the existing item's flags and expiry, its data joined with the new data.
     /// Nil when the result would exceed the largest item (memcached answers NOT_STORED).
-    private func concatenate(_ old: ItemPointer, _ request: StoreRequest, context: OperationContext) -> ItemPointer? {
+    func concatenate(_ old: ItemPointer, _ request: StoreRequest, context: OperationContext) -> ItemPointer? {
         let oldLength = Int(old.pointee.valueLength)
         let newLength = oldLength + request.value.count
         let requested = ItemBlock.memcachedItemSize(
