@@ -24,6 +24,8 @@ public enum Command: Equatable, Sendable {
     /// `SERVER_ERROR object too large for cache` (nothing under `noreply`); for `set` memcached also
     /// unlinks the existing item. Then discard the next `swallow` bytes as they arrive (the data block).
     case storeTooLarge(mode: StoreMode, key: Range<Int>, noreply: Bool, swallow: Int)
+    /// `mg ms md ma me mn`.
+    case meta(MetaRequest)
 }
 
 public struct RetrieveRequest: Equatable, Sendable {

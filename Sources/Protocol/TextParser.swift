@@ -72,8 +72,7 @@ public struct TextParser: Sendable {
             if base.matches(command, "touch") { return touch(line) }
             return line.reject(.unknownCommand)
         case UInt8(ascii: "m") where command.count == 2:
-            // The meta protocol shares the text port; it is not decoded here.
-            return line.reject(.unknownCommand)
+            return meta(line, command: command)
         default:
             if base.matches(command, "replace") { return store(line, .replace) }
             if base.matches(command, "prepend") { return store(line, .prepend) }

@@ -79,12 +79,14 @@ struct CommandExecutor {
                 return .proceed
             }
             MetadumpWriter(cache: cache).write(to: output)
+        case .meta(let meta):
+            return self.meta(meta, request: request, output: output)
         }
         return .proceed
     }
 
     /// Encodes the state a write left behind, so the peer converges on it.
-    private func record(_ state: ItemState) {
+    func record(_ state: ItemState) {
         records?.append(state)
     }
 

@@ -36,6 +36,7 @@ func ranges(in outcome: ParseOutcome) -> [Range<Int>] {
     case .store(let request): return [request.key, request.value]
     case .delete(let key, _), .touch(let key, _, _), .storeTooLarge(_, let key, _, _): return [key]
     case .arithmetic(let request): return [request.key]
+    case .meta(let request): return [request.key, request.flagTokens, request.value].filter { !$0.isEmpty }
     default: return []
     }
 }

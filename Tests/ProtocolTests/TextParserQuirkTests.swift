@@ -84,12 +84,6 @@ let key251 = String(repeating: "k", count: 251)
     expectParse(input, command(.retrieve(RetrieveRequest(keys: span("/ HTTP/1.1", in: input), withCAS: false)), 16))
 }
 
-/// Meta commands (`mg`, `ms`, `mn`...) are not decoded by the text parser.
-@Test func metaCommandsAreNotTextCommands() {
-    expectParse("mn\r\n", reject(.unknownCommand, 4))
-    expectParse("mg k v\r\n", reject(.unknownCommand, 8))
-}
-
 @Test func keyOf250BytesIsAccepted() {
     let input = wire("set \(key250) 0 0 1\r\nx\r\n")
     let request = StoreRequest(mode: .set, key: 4..<254, flags: 0, exptime: 0, value: span("x", in: input))

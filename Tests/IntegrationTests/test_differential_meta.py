@@ -1,0 +1,108 @@
+"""Meta protocol (mg ms md ma me mn): the same bytes to memcached 1.6.18 and
+to ReplicaCache, replies compared byte for byte after harness.normalise
+(CAS uniques) and with seconds (`t`, `l`, `exp=`, `la=`) allowed to differ by
+one, as the two servers' clocks tick over at different instants.
+
+The cases are data in meta_binary_cases.META_CASES; the scripted tests below
+use real CAS uniques, which differ between the servers.
+"""
+
+import pytest
+
+import harness
+from meta_binary_cases import META_CASES
+
+
+def _pair(pool, fn, memcached, ours, *args):
+    a = pool.submit(fn, memcached, *args)
+    b = pool.submit(fn, ours, *args)
+    return a.result(), b.result()
+
+
+def _same(ref, got):
+    ref_text, ref_seconds = harness.split_meta_times(ref)
+    got_text, got_seconds = harness.split_meta_times(got)
+    return (ref_text == got_text and len(ref_seconds) == len(got_seconds)
+            and all(abs(a - b) <= 1 for a, b in zip(ref_seconds, got_seconds)))
+
+
+@pytest.mark.parametrize("name,request_bytes", META_CASES, ids=[c[0] for c in META_CASES])
+def test_meta_case(name, request_bytes, both, pool):
+    memcached, ours = both
+    ref, got = _pair(pool, lambda srv: srv.exchange(request_bytes), memcached, ours)
+    ref_n = harness.normalise(request_bytes, ref)
+    got_n = harness.normalise(request_bytes, got)
+    assert _same(ref_n, got_n), (
+        f"case {name!r}\n  request:   {harness.show(request_bytes)}\n"
+        f"  memcached: {harness.show(ref_n)}\n  ours:      {harness.show(got_n)}")
+
+
+def test_meta_case_count():
+    assert len(META_CASES) >= 100
+
+
+def test_tolerance_is_one_second():
+    assert _same(b"VA 1 t100\r\nt99\r\n", b"VA 1 t99\r\nt99\r\n")
+    assert not _same(b"VA 1 t100\r\nx\r\n", b"VA 1 t98\r\nx\r\n")
+    assert not _same(b"VA 3 t5\r\nt10\r\n", b"VA 3 t5\r\nt11\r\n")  # value data is compared exactly
+    assert _same(b"ME a exp=-100 la=0 cas=<cas>\r\n", b"ME a exp=-99 la=1 cas=<cas>\r\n")
+
+
+# ---------------------------------------------------------------- scripted
+
+def _cas_of(reply):
+    for token in reply.split(b"\r\n", 1)[0].split(b" "):
+        if token.startswith(b"c") and token[1:].isdigit():
+            return int(token[1:])
+    raise AssertionError(reply)
+
+
+def _cas_script(server):
+    """Compare-and-set flows with the server's real uniques; uniques in the
+    replies are reduced to facts."""
+    s = server.connect()
+    out = []
+    try:
+        def req(data, until=b"\r\n"):
+            s.sendall(data)
+            reply = harness.read_until(s, until)
+            out.append(harness.normalise(b"", reply))
+            return reply
+
+        cas = _cas_of(req(b"ms a 1 c\r\nx\r\n"))
+        out.append(b"mg reports the stored cas: %d" % (
+            _cas_of(req(b"mg a c v\r\n", b"x\r\n")) == cas))
+        new = _cas_of(req(b"ms a 1 C%d c\r\ny\r\n" % cas))                # HD
+        out.append(b"cas changed: %d" % (new != cas))
+        req(b"ms a 1 C%d c\r\nz\r\n" % cas)                              # EX: old cas
+        req(b"ms a 1 MA C%d\r\n+\r\n" % new)                             # append with cas
+        cur = _cas_of(req(b"mg a c v\r\n", b"y+\r\n"))
+        req(b"ma a C%d\r\n" % cur)                                       # non-numeric
+        req(b"ms n 1 c\r\n5\r\n")
+        ncas = _cas_of(req(b"mg n c\r\n"))
+        after = _cas_of(req(b"ma n C%d c v\r\n" % ncas, b"\r\n6\r\n"))   # applied
+        out.append(b"ma cas changed: %d" % (after != ncas))
+        req(b"ma n C%d\r\n" % ncas)                                      # EX
+        req(b"md n C%d\r\n" % ncas)                                      # EX
+        req(b"md n C%d q\r\nmn\r\n" % after, b"MN\r\n")                  # deleted quietly
+        # invalidation: md I bumps the cas; ms I with an older cas stores a stale item
+        icas = _cas_of(req(b"ms i 1 c T100\r\nx\r\n"))
+        req(b"md i I T30\r\n")
+        bumped = _cas_of(req(b"mg i c\r\n"))
+        out.append(b"invalidate bumped cas: %d" % (bumped != icas))
+        req(b"ms i 1 C%d I\r\ns\r\n" % icas)                             # older cas under I: stored stale
+        req(b"mg i v c\r\n", b"s\r\n")                                   # X Z (token already sent by mg above)
+        req(b"ms i 1 C%d I\r\nt\r\n" % (bumped + 1000))                  # newer than item: EX
+        fresh = _cas_of(req(b"mg i c\r\n"))
+        req(b"ms i 1 C%d I\r\nu\r\n" % fresh)                            # exact match: stored, not stale
+        req(b"mg i v\r\n", b"u\r\n")
+    finally:
+        s.close()
+    return out
+
+
+def test_meta_cas_with_real_uniques(both, pool):
+    memcached, ours = both
+    ref, got = _pair(pool, _cas_script, memcached, ours)
+    assert b"EX\r\n" in ref and any(r.startswith(b"HD") for r in ref)
+    assert ref == got
