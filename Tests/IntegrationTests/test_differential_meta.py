@@ -7,6 +7,8 @@ The cases are data in meta_binary_cases.META_CASES; the scripted tests below
 use real CAS uniques, which differ between the servers.
 """
 
+import time
+
 import pytest
 
 import harness
@@ -106,3 +108,62 @@ def test_meta_cas_with_real_uniques(both, pool):
     ref, got = _pair(pool, _cas_script, memcached, ours)
     assert b"EX\r\n" in ref and any(r.startswith(b"HD") for r in ref)
     assert ref == got
+
+
+# ---------------------------------------------------------------- counters
+
+META_COUNTERS = """cmd_get cmd_set cmd_touch cmd_meta get_hits get_misses delete_hits
+delete_misses incr_hits incr_misses decr_hits decr_misses cas_hits cas_misses
+cas_badval touch_hits touch_misses total_items""".split()
+
+
+def _meta_counter_script(server, tag):
+    s = server.connect()
+    try:
+        def req(data, until=b"\r\n"):
+            s.sendall(data.replace(b"@", tag))
+            return harness.read_until(s, until)
+
+        before = server.stats()
+        req(b"ms @a 1\r\n1\r\nms @b 1 MR\r\n2\r\nms @c 1 C5\r\nx\r\nms @a 1 C1\r\nx\r\nmn\r\n", b"MN\r\n")
+        req(b"mg @a v\r\nmg @zz v\r\nmg @a T100\r\nmg @zz T100\r\nmg @v N30\r\nmg @a q\r\nmn\r\n", b"MN\r\n")
+        req(b"ma @a\r\nma @a MD\r\nma @zz\r\nma @zz MD\r\nma @n N0 J3\r\nma @a C1\r\nmn\r\n", b"MN\r\n")
+        req(b"md @a C1\r\nmd @a I\r\nmd @a\r\nmd @a\r\nme @b\r\nme @zz\r\nmn\r\n", b"MN\r\n")
+        return before, server.stats()
+    finally:
+        s.close()
+
+
+def test_meta_counters_move_like_memcached(both, pool):
+    memcached, ours = both
+    tag = b"mcnt%d-" % time.monotonic_ns()
+    fr, fo = pool.submit(_meta_counter_script, memcached, tag), pool.submit(_meta_counter_script, ours, tag)
+    (rb, ra), (ob, oa) = fr.result(), fo.result()
+    ref = {c: int(ra[c]) - int(rb[c]) for c in META_COUNTERS}
+    got = {c: int(oa[c]) - int(ob[c]) for c in META_COUNTERS if c in oa and c in ob}
+    assert ref["cmd_meta"] == 2 and ref["get_hits"] >= 2 and ref["incr_hits"] == 1
+    assert got == ref
+
+
+def _trickle(server, data):
+    """Sends `data` a byte at a time, then reads the whole reply."""
+    s = server.connect()
+    try:
+        for i in range(len(data)):
+            s.sendall(data[i:i + 1])
+            time.sleep(0.001)
+        return harness.read_quiet(s)
+    finally:
+        s.close()
+
+
+def test_meta_requests_split_at_every_byte(both, pool):
+    """Every meta command, its data block included, arriving one byte per
+    segment: the replies are those of the whole request."""
+    request = (b"ms a 3 T100 F4 c k\r\nabc\r\nmg a v f s k O1\r\nms b 2 ! \r\nzz\r\n"
+               b"ma n N0 J9 v\r\nmd a I\r\nmg a v c\r\nme n\r\nmg zz q\r\nmd n q\r\nmn\r\n")
+    memcached, ours = both
+    ref, got = _pair(pool, _trickle, memcached, ours, request)
+    ref_n, got_n = harness.normalise(request, ref), harness.normalise(request, got)
+    assert ref.endswith(b"MN\r\n") and b"CLIENT_ERROR invalid flag" in ref
+    assert _same(ref_n, got_n), f"\n  memcached: {harness.show(ref_n)}\n  ours:      {harness.show(got_n)}"
