@@ -5,7 +5,7 @@ PORT ?= 11211
 DEBUG_BIN := .build/debug/replicacache
 RELEASE_BIN := .build/release/replicacache
 
-.PHONY: all deps build release run run-single test lint unit integration java-client bench clean
+.PHONY: all deps build release run run-single test lint unit integration java-client bench bench-micro clean
 
 all: build
 
@@ -70,3 +70,12 @@ bench: deps
 	$(SWIFT) build -c release --product replicacache
 	$(SWIFT) build -c release --package-path bench/loadgen
 	$(PYTHON) bench/run-bench $(BENCH_ARGS)
+
+# Micro-benchmarks of the parser, storage and replication encoding with allocation counts (bench/micro/README.md):
+# runs them (about 90 s) into the baseline "current", prints the table, then fails if an allocation count is off
+# its threshold (bench/micro/Thresholds: the GET path allocates nothing). One benchmark: MICRO_ARGS="--filter X".
+bench-micro:
+	cd bench/micro && $(SWIFT) package --allow-writing-to-package-directory benchmark baseline update current \
+		--no-progress $(MICRO_ARGS)
+	$(PYTHON) bench/micro/summarize
+	cd bench/micro && $(SWIFT) package benchmark thresholds check current --no-progress $(MICRO_ARGS)

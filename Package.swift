@@ -5,7 +5,11 @@ let package = Package(
     name: "ReplicaCache",
     platforms: [.macOS(.v15)],
     products: [
-        .executable(name: "replicacache", targets: ["ReplicaCache"])
+        .executable(name: "replicacache", targets: ["ReplicaCache"]),
+        // For bench/micro, a separate package that links the pure modules.
+        .library(name: "Protocol", targets: ["Protocol"]),
+        .library(name: "Storage", targets: ["Storage"]),
+        .library(name: "Replication", targets: ["Replication"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),

@@ -1,0 +1,27 @@
+import Benchmark
+
+/// Every benchmark measures `benchmark.scaledIterations` (1000) requests per sample; the table shows per-request
+/// figures. Inputs are built once, outside the measured loops.
+let benchmarks: @Sendable () -> Void = {
+    Benchmark.defaultConfiguration = .init(
+        metrics: [.wallClock, .throughput, .mallocCountTotal, .freeCountTotal, .mallocBytesCount],
+        timeUnits: .nanoseconds,
+        warmupIterations: 10,
+        scalingFactor: .kilo,
+        maxDuration: .seconds(1),
+        maxIterations: 2_000)
+    ParserBenchmarks.register()
+    CacheBenchmarks.register()
+    GetPathBenchmarks.register()
+    ReplicationBenchmarks.register()
+}
+
+extension Benchmark.Configuration {
+    /// The default configuration, failing `thresholds check` when a sample allocates at all: the static threshold
+    /// in `Thresholds/Micro.<name>.p90.json` is 0 mallocs, and no deviation from it is tolerated.
+    static var allocationFree: Benchmark.Configuration {
+        var configuration = Benchmark.defaultConfiguration
+        configuration.thresholds = [.mallocCountTotal: BenchmarkThresholds(absolute: [.p90: 0])]
+        return configuration
+    }
+}
