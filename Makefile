@@ -35,7 +35,8 @@ run-single: release
 	exec $(RELEASE_BIN) -l 127.0.0.1 -p $(PORT) -v
 
 lint:
-	$(SWIFT) format lint --strict --recursive Package.swift Sources Tests bench/loadgen/Package.swift bench/loadgen/Sources
+	$(SWIFT) format lint --strict --recursive Package.swift Sources Tests bench/loadgen/Package.swift bench/loadgen/Sources \
+		bench/micro/Package.swift bench/micro/Benchmarks
 
 unit: build
 	$(SWIFT) test --skip-build
