@@ -30,6 +30,9 @@ final class ClientConnection {
     private var closed = false
     /// Nothing parsed yet: the connection may still turn out to be the peer's replication link.
     private var fresh = true
+    /// Decided by the first byte, as memcached does: binary for the request magic, else text.
+    private var wireProtocol: WireProtocol?
+    private var session = ClientSession()
     /// Sync mode: replies are held until the peer acks this stream offset.
     private var awaitedOffset: UInt64 = 0
     private var awaitedRecords = 0
@@ -152,6 +155,99 @@ final class ClientConnection {
         let bytes = input.bytes
         var offset = min(swallowRemaining, bytes.count)
         swallowRemaining -= offset
+        if wireProtocol == nil, offset < bytes.count {
+            wireProtocol = WireProtocol(firstByte: bytes[offset], settings: worker.server.settings)
+        }
+        switch wireProtocol {
+        case .binary: offset = processBinary(bytes, from: offset)
+        case .text, nil: offset = processText(bytes, from: offset)
+        }
+        input.removeFirst(offset)
+        if input.isEmpty, input.capacity > Self.retainedBufferSize {
+            input.shrink(to: 2048)
+        }
+        if input.count > max(worker.server.settings.itemSizeMax * 2, 4 << 20) {
+            // A request this large without being complete is not one memcached would take either.
+            closeAfterWrite = true
+        }
+    }
+
+    /// Binary requests from `offset` on; returns where parsing stopped.
+    private func processBinary(_ bytes: UnsafeRawBufferPointer, from start: Int) -> Int {
+        var offset = start
+        let parser = worker.binaryParser
+        let executor = worker.executor
+        while offset < bytes.count, !closeAfterWrite {
+            let request = UnsafeRawBufferPointer(rebasing: bytes[offset...])
+            switch parser.parse(request) {
+            case .needMoreData:
+                return offset
+            case .close:
+                output.removeAll()
+                closeAfterWrite = true
+                return bytes.count
+            case .request(let binary, let consumed):
+                offset += consumed
+                switch executor.execute(
+                    binary: binary, request: request, client: fd, session: &session, output: output)
+                {
+                case .proceed: break
+                case .close: closeAfterWrite = true
+                case .swallow(let count): offset += swallow(count, available: bytes.count - offset)
+                }
+            }
+            if output.count >= Self.outputHighWater { break }
+        }
+        return offset
+    }
+
+    /// memcached's `-Y` handshake on a text connection; returns where it stopped (after the `set` that
+    /// authenticated, if one did).
+    private func authenticateText(_ bytes: UnsafeRawBufferPointer, from start: Int) -> Int {
+        var offset = start
+        var replyStart: Int?
+        while offset < bytes.count, !closeAfterWrite, !session.authenticated {
+            let request = UnsafeRawBufferPointer(rebasing: bytes[offset...])
+            // memcached reuses one reply slot for a read's handshake replies: only the last of them goes out.
+            let outcome = AsciiAuthenticationParser().parse(request)
+            if case .needMoreData = outcome { return offset }
+            if let replyStart { output.truncate(to: replyStart) }
+            replyStart = output.count
+            switch outcome {
+            case .needMoreData:
+                return offset
+            case .close:
+                closeAfterWrite = true
+                return bytes.count
+            case .reject(let error, let consumed):
+                output.append(error.replyText)
+                output.append("\r\n")
+                offset += consumed
+            case .credentials(let user, let password, let consumed):
+                offset += consumed
+                worker.statistics.add(.authCmds)
+                let passwords = worker.server.settings.passwords
+                let user = UnsafeRawBufferPointer(rebasing: request[user])
+                let password = UnsafeRawBufferPointer(rebasing: request[password])
+                if passwords?.accepts(user: user, password: password) == true {
+                    session.authenticated = true
+                    output.append("STORED\r\n")
+                } else {
+                    worker.statistics.add(.authErrors)
+                    output.append("CLIENT_ERROR authentication failure\r\n")
+                }
+            }
+        }
+        return offset
+    }
+
+    /// Text requests from `offset` on; returns where parsing stopped.
+    private func processText(_ bytes: UnsafeRawBufferPointer, from start: Int) -> Int {
+        var offset = start
+        if worker.server.settings.asciiAuthentication, !session.authenticated {
+            offset = authenticateText(bytes, from: offset)
+            guard session.authenticated else { return offset }
+        }
         let parser = worker.parser
         let executor = worker.executor
         // Replies already in `output` were queued by an earlier batch that stopped at the high-water mark.
@@ -179,14 +275,7 @@ final class ClientConnection {
             }
             if output.count >= Self.outputHighWater { break }
         }
-        input.removeFirst(offset)
-        if input.isEmpty, input.capacity > Self.retainedBufferSize {
-            input.shrink(to: 2048)
-        }
-        if input.count > max(worker.server.settings.itemSizeMax * 2, 4 << 20) {
-            // A request this large without being complete is not one memcached would take either.
-            closeAfterWrite = true
-        }
+        return offset
     }
 
     /// Starts discarding `count` bytes; returns how many of the `available` ones go now.
@@ -198,6 +287,8 @@ final class ClientConnection {
 
     /// Writes pending replies; on a full socket waits for it to drain without reading more.
     private func flush() {
+        // memcached queues a binary error that starts a swallow and writes it once the swallow is done.
+        if wireProtocol == .binary, swallowRemaining > 0, !closeAfterWrite { return }
         guard let written = Socket.drain(output, to: fd) else {
             close()
             return

@@ -66,6 +66,14 @@ struct Options: ParsableCommand {
     @Option(name: [.customShort("B"), .customLong("protocol")], help: "Binding protocol: auto or ascii.")
     var bindingProtocol: String = "auto"
 
+    @Flag(name: [.customShort("S"), .customLong("enable-sasl")], help: "Require SASL PLAIN authentication.")
+    var enableSASL = false
+
+    @Option(
+        name: [.customShort("Y"), .customLong("auth-file")],
+        help: "Require authentication with the user:password lines of this file.")
+    var authFile: String?
+
     @Option(name: .customLong("peer"), help: "The peer node's client address, HOST:PORT: replicate with it.")
     var peer: String?
 
@@ -127,12 +135,30 @@ struct Options: ParsableCommand {
         guard itemSize <= megabytes / 2 else {
             throw ValidationError("cannot set item size limit higher than 1/2 of memory max")
         }
-        return Settings(
+        var settings = Settings(
             replication: try replicationSettings(),
             port: UInt16(port), listenAddress: listen, threadCount: threads, memoryLimit: megabytes,
             evictionsEnabled: !disableEvictions, maxConnections: connectionLimit, itemSizeMax: itemSize,
             verbosity: verbosity, shutdownEnabled: enableShutdown, listenBacklog: listenBacklog,
             requestsPerEvent: maxRequestsPerEvent)
+        try authentication(&settings)
+        return settings
+    }
+
+    /// `-Y` reads its file at start-up as memcached does; `-S` alone takes memcached's `MEMCACHED_SASL_PWDB`.
+    private func authentication(_ settings: inout Settings) throws {
+        settings.saslEnabled = enableSASL
+        settings.asciiAuthentication = authFile != nil
+        let path = authFile ?? (enableSASL ? getenv("MEMCACHED_SASL_PWDB").map { String(cString: $0) } : nil)
+        guard let path else {
+            if enableSASL { throw ValidationError("-S needs a password file: -Y FILE or MEMCACHED_SASL_PWDB") }
+            return
+        }
+        do {
+            settings.passwords = try PasswordFile.load(path: path)
+        } catch {
+            throw ValidationError("\(error)")
+        }
     }
 
     private func replicationSettings() throws -> ReplicationSettings? {

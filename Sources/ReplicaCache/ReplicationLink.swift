@@ -93,7 +93,7 @@ final class ReplicationLink: @unchecked Sendable {
         return hash == 0 ? 1 : hash
     }
 
-    private static func readFile(_ path: String) -> [UInt8]? {
+    static func readFile(_ path: String) -> [UInt8]? {
         guard let file = fopen(path, "rb") else { return nil }
         defer { fclose(file) }
         var contents: [UInt8] = []

@@ -13,4 +13,10 @@ struct Settings: Sendable {
     var shutdownEnabled: Bool
     var listenBacklog: Int32
     var requestsPerEvent: Int
+    /// memcached's `-S`: binary SASL PLAIN before any other binary request.
+    var saslEnabled = false
+    /// memcached's `-Y`: ASCII authentication (a `set` whose data is `user password`) before any text command.
+    var asciiAuthentication = false
+    /// Whom SASL and ASCII authentication accept: the `-Y` file, else memcached's `MEMCACHED_SASL_PWDB`.
+    var passwords: PasswordFile?
 }

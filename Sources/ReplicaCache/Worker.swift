@@ -11,6 +11,7 @@ final class Worker: @unchecked Sendable {
     let server: ServerState
     let statistics = WorkerStatistics()
     let parser: TextParser
+    let binaryParser: BinaryParser
     private(set) var executor: CommandExecutor
     /// The states this worker's writes left, encoded for the peer, until the batch is published.
     let records: RecordBatch?
@@ -37,6 +38,9 @@ final class Worker: @unchecked Sendable {
         var parser = TextParser(maxItemSize: server.settings.itemSizeMax)
         parser.shutdownEnabled = server.settings.shutdownEnabled
         self.parser = parser
+        var binaryParser = BinaryParser(maxItemSize: server.settings.itemSizeMax)
+        binaryParser.saslEnabled = server.settings.saslEnabled
+        self.binaryParser = binaryParser
         self.executor = CommandExecutor(
             cache: server.cache, server: server, statistics: statistics, maxKeyLength: parser.maxKeyLength,
             records: records)

@@ -360,13 +360,17 @@ def normalise_text(reply):
 
 
 def normalise_binary(reply):
-    """Zero the CAS field of every binary-protocol response packet."""
+    """Zero the CAS field of every binary-protocol response packet and
+    replace the body of a successful VERSION response by a placeholder."""
     out = bytearray()
     i = 0
     while i + 24 <= len(reply) and reply[i] == 0x81:
         body = int.from_bytes(reply[i + 8:i + 12], "big")
         pkt = bytearray(reply[i:i + 24 + body])
         pkt[16:24] = b"\0" * 8
+        if pkt[1] == 0x0B and pkt[6:8] == b"\0\0" and len(pkt) == 24 + body:
+            pkt[8:12] = len(b"<version>").to_bytes(4, "big")
+            pkt[24:] = b"<version>"
         out += pkt
         i += 24 + body
     return bytes(out) + reply[i:]

@@ -6,7 +6,7 @@ the binary protocol work wires them into the differential test (and restores
 """
 import struct
 
-from text_cases import ITEM_LIMIT_SUM, K251, L, check_cases
+from text_cases import ITEM_LIMIT_SUM, K250, K251, L, check_cases
 
 O31 = b"O" + b"9" * 31
 O32 = b"O" + b"9" * 32
@@ -240,6 +240,140 @@ BINARY_CASES = [
     ("binary touch and gat", bset(b"a", b"v") + bp(0x1C, b"a", (100).to_bytes(4, "big")) + bp(0x1D, b"a", (100).to_bytes(4, "big")) + bp(0x1C, b"zz", (1).to_bytes(4, "big"))),
     ("binary truncated header", b"\x80\x00\x00"),
     ("binary value too large", bset(b"a", b"v" * (ITEM_LIMIT_SUM + 1)) + bp(0x00, b"a")),
+] + [
+    # -- get family
+    ("binary get hit flags and opaque", bset(b"a", b"xyz", flags=0xDEADBEEF) + bp(0x00, b"a", opaque=0xA1B2C3D4)),
+    ("binary getk hit", bset(b"key", b"v", flags=3) + bp(0x0C, b"key", opaque=5)),
+    ("binary getq hit is answered", bset(b"a", b"v") + bp(0x09, b"a", opaque=6)),
+    ("binary getk miss echoes key", bp(0x0C, b"missing", opaque=7)),
+    ("binary multiget getkq pipeline", bset(b"a", b"1") + bset(b"c", b"3") + bp(0x0D, b"a", opaque=1)
+     + bp(0x0D, b"b", opaque=2) + bp(0x0D, b"c", opaque=3) + bp(0x0D, b"d", opaque=4) + NOOP),
+    ("binary multiget getq pipeline", bset(b"x", b"1") + bp(0x09, b"x", opaque=1) + bp(0x09, b"y", opaque=2)
+     + bp(0x09, b"x", opaque=3) + NOOP),
+    ("binary getq alone is silent", bp(0x09, b"nothing")),
+    ("binary get empty value", bset(b"e", b"") + bp(0x00, b"e")),
+    ("binary value with crlf and nul", bset(b"a", b"x\r\nEND\r\n\0y") + bp(0x00, b"a")),
+    ("binary key with spaces and controls", bset(b"a b\r\n\x01", b"v") + bp(0x0C, b"a b\r\n\x01")),
+    ("binary key 250", bset(K250, b"v") + bp(0x0C, K250)),
+    ("binary set key 251", bset(K251, b"v") + NOOP),
+    ("binary get with extras", bp(0x00, b"a", extras=b"\0\0\0\0") + NOOP),
+    ("binary get without key", bp(0x00) + NOOP),
+    ("binary get body longer than key", bp(0x00, b"a", value=b"zz") + NOOP),
+    ("binary big value", bset(b"big", b"0123456789" * 10000) + bp(0x00, b"big")),
+    # -- set, add, replace
+    ("binary set exptime then get", bset(b"a", b"v", exp=100) + bp(0x00, b"a")),
+    ("binary set with stale cas", bset(b"a", b"1") + bp(0x01, b"a", b"\0" * 8, b"2", cas=12345) + bp(0x00, b"a")),
+    ("binary set with cas on missing", bp(0x01, b"a", b"\0" * 8, b"2", cas=1) + bp(0x00, b"a")),
+    ("binary set without extras", bp(0x01, b"a", value=b"v") + NOOP),
+    ("binary set with short extras", bp(0x01, b"a", b"\0" * 4, b"v") + NOOP),
+    ("binary set without key", bp(0x01, b"", b"\0" * 8, b"v") + NOOP),
+    ("binary setq is silent", bset(b"a", b"1", op=0x11) + bset(b"b", b"2", op=0x11) + NOOP + bp(0x00, b"b")),
+    ("binary setq stale cas is reported", bset(b"a", b"1") + bp(0x11, b"a", b"\0" * 8, b"2", cas=99, opaque=4) + NOOP),
+    ("binary set empty value", bset(b"a", b"") + bp(0x0C, b"a")),
+    ("binary set max flags", bset(b"a", b"v", flags=0xFFFFFFFF) + bp(0x00, b"a")),
+    ("binary add missing", bset(b"a", b"1", op=0x02) + bp(0x00, b"a")),
+    ("binary addq missing is silent", bset(b"a", b"1", op=0x12) + NOOP),
+    ("binary add with cas on existing", bset(b"a", b"1") + bp(0x02, b"a", b"\0" * 8, b"x", cas=7)),
+    ("binary add with cas on missing", bp(0x02, b"a", b"\0" * 8, b"x", cas=7)),
+    ("binary replace existing", bset(b"a", b"1", flags=1) + bset(b"a", b"2", op=0x03, flags=2) + bp(0x00, b"a")),
+    ("binary replaceq missing is reported", bset(b"a", b"1", op=0x13, opaque=3) + NOOP),
+    ("binary replace with stale cas", bset(b"a", b"1") + bp(0x03, b"a", b"\0" * 8, b"2", cas=5)),
+    ("binary setq too large is reported", bset(b"a", b"v" * (ITEM_LIMIT_SUM + 1), op=0x11) + NOOP),
+    ("binary set too large drops old item", bset(b"a", b"old") + bset(b"a", b"v" * (ITEM_LIMIT_SUM + 1))
+     + bp(0x00, b"a")),
+    ("binary replace too large keeps old item", bset(b"a", b"old") + bset(b"a", b"v" * (ITEM_LIMIT_SUM + 1), op=0x03)
+     + bp(0x00, b"a")),
+    ("binary set at size limit", bset(b"a", b"v" * (ITEM_LIMIT_SUM - 1)) + bp(0x09, b"zz") + NOOP),
+    ("binary flags push value over limit", bset(b"a", b"v" * (ITEM_LIMIT_SUM - 1), flags=1) + NOOP),
+    # -- append, prepend
+    ("binary append missing", bp(0x0E, b"a", value=b"x")),
+    ("binary appendq missing is reported", bp(0x19, b"a", value=b"x", opaque=8) + NOOP),
+    ("binary appendq is silent", bset(b"a", b"1") + bp(0x19, b"a", value=b"2") + bp(0x1A, b"a", value=b"0") + NOOP
+     + bp(0x00, b"a")),
+    ("binary append keeps flags", bset(b"a", b"1", flags=77) + bp(0x0E, b"a", value=b"2") + bp(0x00, b"a")),
+    ("binary append with stale cas", bset(b"a", b"1") + bp(0x0E, b"a", value=b"2", cas=3) + bp(0x00, b"a")),
+    ("binary prepend with stale cas", bset(b"a", b"1") + bp(0x0F, b"a", value=b"2", cas=3) + bp(0x00, b"a")),
+    ("binary append with extras", bset(b"a", b"1") + bp(0x0E, b"a", extras=b"\0" * 8, value=b"2") + NOOP),
+    ("binary append without key", bp(0x0E, b"", value=b"2") + NOOP),
+    ("binary append to empty value", bset(b"a", b"") + bp(0x0E, b"a", value=b"tail") + bp(0x0C, b"a")),
+    ("binary append past size limit", bset(b"a", b"v" * (ITEM_LIMIT_SUM - 1)) + bp(0x0E, b"a", value=b"xy")
+     + bp(0x09, b"zz") + NOOP),
+    ("binary append too large", bset(b"a", b"1") + bp(0x0E, b"a", value=b"v" * (ITEM_LIMIT_SUM + 1)) + bp(0x00, b"a")),
+    # -- delete
+    ("binary delete with stale cas", bset(b"a", b"1") + bp(0x04, b"a", cas=42) + bp(0x00, b"a")),
+    ("binary deleteq hit is silent", bset(b"a", b"1") + bp(0x14, b"a") + NOOP + bp(0x00, b"a")),
+    ("binary deleteq miss is reported", bp(0x14, b"a", opaque=11) + NOOP),
+    ("binary deleteq stale cas is reported", bset(b"a", b"1") + bp(0x14, b"a", cas=42) + NOOP),
+    ("binary delete with extras", bset(b"a", b"1") + bp(0x04, b"a", extras=b"\0\0\0\0") + NOOP),
+    ("binary delete without key", bp(0x04) + NOOP),
+    # -- increment, decrement
+    ("binary incr existing", bset(b"n", b"41") + bincr(b"n", 1) + bp(0x00, b"n")),
+    ("binary incr wraps", bset(b"n", b"18446744073709551615") + bincr(b"n", 2) + bp(0x00, b"n")),
+    ("binary decr below zero", bset(b"n", b"5") + bincr(b"n", 9, op=0x06) + bp(0x00, b"n")),
+    ("binary incr miss without create", bincr(b"n", 1, initial=5, exp=0xFFFFFFFF) + bp(0x00, b"n")),
+    ("binary decr miss creates initial", bincr(b"n", 3, initial=50, op=0x06) + bp(0x00, b"n")),
+    ("binary incrq is silent", bset(b"n", b"1") + bincr(b"n", 5, op=0x15) + bincr(b"n", 5, op=0x16) + NOOP
+     + bp(0x00, b"n")),
+    ("binary incrq miss without create is reported", bincr(b"n", 1, exp=0xFFFFFFFF, op=0x15) + NOOP),
+    ("binary incr with stale cas", bset(b"n", b"1") + bp(0x05, b"n", (1).to_bytes(8, "big") + b"\0" * 12, cas=9)
+     + bp(0x00, b"n")),
+    ("binary incr empty value", bset(b"n", b"") + bincr(b"n", 1)),
+    ("binary incr with short extras", bp(0x05, b"n", b"\0" * 8) + NOOP),
+    ("binary incr without key", bp(0x05, b"", b"\0" * 20) + NOOP),
+    ("binary decr shrinks value", bset(b"n", b"100") + bincr(b"n", 1, op=0x06) + bp(0x00, b"n")),
+    ("binary incr grows value", bset(b"n", b"99", flags=4) + bincr(b"n", 1) + bp(0x00, b"n")),
+    ("binary incr initial max", bincr(b"n", 1, initial=(1 << 64) - 1) + bincr(b"n", 1) + bp(0x00, b"n")),
+    ("binary incr created item has flags zero", bincr(b"n", 1, initial=7, exp=100) + bp(0x0C, b"n")),
+    ("binary incr leading spaces", bset(b"n", b" 5") + bincr(b"n", 1) + bp(0x00, b"n")),
+    ("binary incr delta zero", bset(b"n", b"12") + bincr(b"n", 0)),
+    ("binary decrq miss creates silently", bincr(b"n", 1, initial=9, op=0x16) + NOOP + bp(0x0C, b"n")),
+    # -- quit, flush, noop, version
+    ("binary quitq closes silently", bp(0x17) + NOOP),
+    ("binary quit with key", bp(0x07, b"k") + NOOP),
+    ("binary flushq is silent", bset(b"a", b"1") + bp(0x18) + NOOP + bp(0x00, b"a")),
+    ("binary flush with future delay", bset(b"a", b"1") + bp(0x08, extras=(100).to_bytes(4, "big")) + bp(0x00, b"a")),
+    ("binary flush with bad extras", bp(0x08, extras=b"\0\0\0") + NOOP),
+    ("binary flush with key", bp(0x08, b"k") + NOOP),
+    ("binary version", bp(0x0B, opaque=3)),
+    ("binary version with extras", bp(0x0B, extras=b"\0\0\0\0") + NOOP),
+    ("binary noop with body", bp(0x0A, value=b"x") + NOOP),
+    ("binary noops keep opaques", bp(0x0A, opaque=1) + bp(0x0A, opaque=2) + bp(0x0A, opaque=0xFFFFFFFF)),
+    # -- stat
+    ("binary stat unknown group", bp(0x10, b"bogus", opaque=4)),
+    ("binary stat reset", bp(0x10, b"reset", opaque=5)),
+    ("binary stat detail on", bp(0x10, b"detail on") + bp(0x10, b"detail off")),
+    ("binary stat sizes", bp(0x10, b"sizes")),
+    ("binary stat conns", bp(0x10, b"conns")),
+    ("binary stat with extras", bp(0x10, extras=b"\0\0\0\0") + NOOP),
+    # -- touch, gat
+    ("binary touch miss", bp(0x1C, b"a", (10).to_bytes(4, "big"))),
+    ("binary gat miss", bp(0x1D, b"a", (10).to_bytes(4, "big"))),
+    ("binary gatk hit and miss", bset(b"a", b"v", flags=2) + bp(0x23, b"a", (10).to_bytes(4, "big"))
+     + bp(0x23, b"b", (10).to_bytes(4, "big"))),
+    ("binary gatq miss is silent", bp(0x1E, b"a", (10).to_bytes(4, "big")) + NOOP),
+    ("binary gatkq hit", bset(b"a", b"v") + bp(0x24, b"a", (10).to_bytes(4, "big")) + NOOP),
+    ("binary touch without extras", bset(b"a", b"v") + bp(0x1C, b"a") + NOOP),
+    ("binary gat without key", bp(0x1D, b"", (10).to_bytes(4, "big")) + NOOP),
+    ("binary touch into the past expires", bset(b"a", b"v") + bp(0x1C, b"a", (1000000000).to_bytes(4, "big"))
+     + bp(0x00, b"a")),
+    ("binary touch then getk", bset(b"a", b"v", exp=5) + bp(0x1C, b"a", (0).to_bytes(4, "big")) + bp(0x0C, b"a")),
+    # -- sasl and verbosity without -S
+    ("binary sasl list mechs without sasl", bp(0x20, opaque=2) + NOOP),
+    ("binary sasl auth without sasl", bp(0x21, b"PLAIN", value=b"\0u\0p") + NOOP),
+    ("binary verbosity is unknown", bp(0x1B) + NOOP),
+    # -- unknown opcodes and malformed headers
+    ("binary unknown opcode without body", bp(0x50, opaque=1) + NOOP),
+    ("binary unknown opcode with extras", bp(0x51, extras=b"\0" * 4) + NOOP + NOOP),
+    ("binary unknown opcode with value", bp(0x52, value=b"abcd") + NOOP),
+    ("binary key longer than body", bp(0x00, b"abc")[:8] + (1).to_bytes(4, "big") + bp(0x00, b"abc")[12:] + NOOP),
+    ("binary extras longer than body", bp(0x01, b"a", b"\0" * 8, b"v")[:8] + (5).to_bytes(4, "big")
+     + bp(0x01, b"a", b"\0" * 8, b"v")[12:] + NOOP),
+    ("binary response magic as request", bytes([0x81]) + NOOP[1:]),
+    ("binary header without its key", bp(0x00, b"abcdef")[:26]),
+    ("binary set without all of its value", bset(b"a", b"hello")[:-2]),
+    ("binary then text on one connection", bp(0x0A) + b"get a\r\n"),
+    ("binary mixed quiet pipeline", bset(b"a", b"1") + bset(b"a", b"2", op=0x11) + bset(b"a", b"3", op=0x12)
+     + bset(b"zz", b"4", op=0x13) + bp(0x14, b"a") + bincr(b"n", 1, initial=1, op=0x15) + NOOP + bp(0x0D, b"n")),
 ]
 
 

@@ -17,7 +17,7 @@ def run_ours(*args, timeout=10):
 
 
 @pytest.mark.parametrize("args", [
-    ["-S"],                      # SASL: not supported yet
+    ["-S"],                      # SASL without -Y or MEMCACHED_SASL_PWDB: nobody could log in
     ["-U", "11211"],             # UDP
     ["-o", "idle_timeout=5"],    # an extended option that would change behaviour
     ["-t", "0"],

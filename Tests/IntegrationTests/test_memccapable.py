@@ -30,8 +30,7 @@ def run_memccapable(server, mode):
 
 
 @pytest.mark.timeout(120)
-# `-b` (binary) joins when the binary protocol lands.
-@pytest.mark.parametrize("mode", ["-a"], ids=["ascii"])
+@pytest.mark.parametrize("mode", ["-a", "-b"], ids=["ascii", "binary"])
 def test_memccapable(memcached, ours, pool, mode):
     ref_f = pool.submit(run_memccapable, memcached, mode)
     got_f = pool.submit(run_memccapable, ours, mode)
