@@ -177,21 +177,25 @@ final class ClientConnection {
         var offset = start
         let parser = worker.binaryParser
         let executor = worker.executor
+        // Replies memcached would have written already when a wrong magic makes it close.
+        var written = 0
         while offset < bytes.count, !closeAfterWrite {
             let request = UnsafeRawBufferPointer(rebasing: bytes[offset...])
             switch parser.parse(request) {
             case .needMoreData:
                 return offset
             case .close:
-                output.removeAll()
+                output.truncate(to: written)
                 closeAfterWrite = true
                 return bytes.count
             case .request(let binary, let consumed):
                 offset += consumed
+                let replyStart = output.count
                 switch executor.execute(
                     binary: binary, request: request, client: fd, session: &session, output: output)
                 {
-                case .proceed: break
+                case .proceed:
+                    if Self.flushesAtOnce(output, from: replyStart) { written = output.count }
                 case .close: closeAfterWrite = true
                 case .swallow(let count): offset += swallow(count, available: bytes.count - offset)
                 }
@@ -199,6 +203,21 @@ final class ClientConnection {
             if output.count >= Self.outputHighWater { break }
         }
         return offset
+    }
+
+    /// memcached writes at once after a NOOP and after an error reply that starts no swallow; other replies
+    /// wait in its queue, and a connection closed for a wrong magic drops them.
+    private static func flushesAtOnce(_ output: ByteBuffer, from start: Int) -> Bool {
+        guard output.count >= start + 24 else { return false }
+        let header = UnsafeRawBufferPointer(rebasing: output.bytes[start..<(start + 24)])
+        let opcode = header[1]
+        let status = UInt16(header[6]) << 8 | UInt16(header[7])
+        if opcode == BinaryOpcode.noop.rawValue { return true }
+        // A GETK/GATK miss carries the key, not an error text, and is queued like a hit.
+        let keyedMiss =
+            status == BinaryStatus.keyNotFound.rawValue
+            && (opcode == BinaryOpcode.getWithKey.rawValue || opcode == BinaryOpcode.getAndTouchWithKey.rawValue)
+        return status != BinaryStatus.success.rawValue && !keyedMiss
     }
 
     /// memcached's `-Y` handshake on a text connection; returns where it stopped (after the `set` that
