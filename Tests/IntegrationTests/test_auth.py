@@ -112,7 +112,7 @@ def auth_file(tmp_path_factory):
 
 def _start(kind, options=None, env=None):
     binary = harness.memcached_bin() if kind == "memcached" else harness.replicacache_bin()
-    return harness.ServerProcess(kind, binary, options=options, switches=["-S"], env=env).start()
+    return harness.ServerProcess(kind, binary, options=options, switches=["-S"], env=env, stats_probe=False).start()
 
 
 @pytest.fixture(scope="module")
@@ -128,7 +128,7 @@ def text_pair(auth_file, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def ascii_only_pair(auth_file):
-    servers = [harness.ServerProcess(kind, binary, options={"-Y": auth_file}).start()
+    servers = [harness.ServerProcess(kind, binary, options={"-Y": auth_file}, stats_probe=False).start()
                for kind, binary in (("memcached", harness.memcached_bin()), ("ours", harness.replicacache_bin()))]
     yield servers
     for server in servers:

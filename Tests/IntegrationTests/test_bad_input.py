@@ -14,6 +14,7 @@ import time
 import pytest
 
 import harness
+from meta_binary_cases import _binary_garbage
 
 SEED_KEYS = {b"seed%02d" % i: bytes(random.Random(i).randrange(256) for _ in range(1 + 37 * i))
              for i in range(20)}
@@ -134,6 +135,40 @@ def test_binary_garbage_on_text_connection(pair, pool):
     rng = random.Random(20261122)
     payloads = [_text_garbage(rng) for _ in range(120)]
     compare_many(memcached, ours, payloads, pool)
+    for server in (memcached, ours):
+        assert_healthy(server)
+
+
+def test_binary_garbage(pair, pool):
+    """Random binary headers (read-only opcodes) with lying lengths: the same
+    answers as memcached (an error, silence or a close), nothing else affected."""
+    memcached, ours = pair()
+    rng = random.Random(20261123)
+    payloads = [_binary_garbage(rng) for _ in range(150)]
+    compare_many(memcached, ours, payloads, pool)
+    for server in (memcached, ours):
+        assert_healthy(server)
+
+
+BINARY_LYING = [
+    b"\x80",                                                      # truncated header
+    b"\x80\x00\x00\x05" + b"\x00" * 20,                          # key announced, not sent
+    struct.pack(">BBHBBHIIQ", 0x80, 0x00, 6, 0, 0, 0, 2, 0, 0) + b"seed00",   # key longer than body
+    struct.pack(">BBHBBHIIQ", 0x80, 0x01, 6, 8, 0, 0, 10, 0, 0) + b"\0" * 8 + b"seed01",  # extras+key > body
+    struct.pack(">BBHBBHIIQ", 0x80, 0x01, 6, 8, 0, 0, 1 << 30, 0, 0) + b"\0" * 8 + b"lie002" + b"v" * 100,
+    struct.pack(">BBHBBHIIQ", 0x80, 0x01, 6, 8, 0, 0, 100, 0, 0) + b"\0" * 8 + b"seed03" + b"v" * 10,
+    struct.pack(">BBHBBHIIQ", 0x80, 0x00, 65535, 0, 0, 0, 65535, 0, 0) + b"k" * 1000,
+    struct.pack(">BBHBBHIIQ", 0x80, 0x05, 6, 20, 0, 0, 26, 0, 0) + b"\0" * 20 + b"seed04",  # incr, non-numeric
+    struct.pack(">BBHBBHIIQ", 0x80, 0x0E, 6, 0, 0, 0, 5, 0, 0) + b"seed0",    # append, body < key
+    bytes([0x82]) + b"\x00" * 23,                                 # unknown magic
+    struct.pack(">BBHBBHIIQ", 0x80, 0x0A, 0, 0, 0, 0, 0, 0, 0) + bytes([0x42]) + b"\x00" * 23,
+    struct.pack(">BBHBBHIIQ", 0x80, 0x99, 0, 200, 0, 0, 300, 0, 0) + b"e" * 250,
+]
+
+
+def test_binary_lying_lengths(pair, pool):
+    memcached, ours = pair()
+    compare_many(memcached, ours, BINARY_LYING, pool)
     for server in (memcached, ours):
         assert_healthy(server)
 
