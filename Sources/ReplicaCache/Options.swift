@@ -63,7 +63,7 @@ struct Options: ParsableCommand {
         help: "Accepted for compatibility; every read batch is parsed whole.")
     var maxRequestsPerEvent: Int = 20
 
-    @Option(name: [.customShort("B"), .customLong("protocol")], help: "Binding protocol: auto or ascii.")
+    @Option(name: [.customShort("B"), .customLong("protocol")], help: "Binding protocol: auto, ascii or binary.")
     var bindingProtocol: String = "auto"
 
     @Flag(name: [.customShort("S"), .customLong("enable-sasl")], help: "Require SASL PLAIN authentication.")
@@ -108,8 +108,8 @@ struct Options: ParsableCommand {
         guard udpPort == 0 else { throw ValidationError("UDP is not supported: use -U 0") }
         guard (1...256).contains(threads) else { throw ValidationError("number of threads must be between 1 and 256") }
         guard connectionLimit > 0 else { throw ValidationError("maximum connections must be greater than 0") }
-        guard ["auto", "ascii"].contains(bindingProtocol) else {
-            throw ValidationError("unsupported binding protocol \(bindingProtocol): use auto or ascii")
+        guard BindingProtocol(rawValue: bindingProtocol) != nil else {
+            throw ValidationError("unsupported binding protocol \(bindingProtocol): use auto, ascii or binary")
         }
         for option in extended.flatMap({ $0.split(separator: ",") }) {
             let key = option.split(separator: "=", maxSplits: 1).first.map(String.init) ?? ""
@@ -149,6 +149,8 @@ struct Options: ParsableCommand {
     private func authentication(_ settings: inout Settings) throws {
         settings.saslEnabled = enableSASL
         settings.asciiAuthentication = authFile != nil
+        settings.authFile = authFile
+        settings.binding = try binding()
         let path = authFile ?? (enableSASL ? getenv("MEMCACHED_SASL_PWDB").map { String(cString: $0) } : nil)
         guard let path else {
             if enableSASL { throw ValidationError("-S needs a password file: -Y FILE or MEMCACHED_SASL_PWDB") }
@@ -159,6 +161,22 @@ struct Options: ParsableCommand {
         } catch {
             throw ValidationError("\(error)")
         }
+    }
+
+    /// As memcached: `-S` alone serves binary only, `-Y` alone text only, and neither may be combined with the
+    /// other protocol by `-B`. With both, each connection gets the protocol its first byte asks for.
+    private func binding() throws -> BindingProtocol {
+        let requested = BindingProtocol(rawValue: bindingProtocol) ?? .auto
+        let sasl = enableSASL && authFile == nil
+        let ascii = authFile != nil && !enableSASL
+        if sasl && requested == .ascii {
+            throw ValidationError("you cannot allow the ASCII protocol while using SASL")
+        }
+        if ascii && requested == .binary {
+            throw ValidationError("you cannot allow the BINARY protocol while using ascii authentication tokens")
+        }
+        if requested != .auto { return requested }
+        return sasl ? .binary : ascii ? .ascii : .auto
     }
 
     private func replicationSettings() throws -> ReplicationSettings? {

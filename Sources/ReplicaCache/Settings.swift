@@ -13,10 +13,14 @@ struct Settings: Sendable {
     var shutdownEnabled: Bool
     var listenBacklog: Int32
     var requestsPerEvent: Int
+    /// memcached's `-B`, after `-S`/`-Y` narrowed `auto` as memcached does.
+    var binding = BindingProtocol.auto
     /// memcached's `-S`: binary SASL PLAIN before any other binary request.
     var saslEnabled = false
     /// memcached's `-Y`: ASCII authentication (a `set` whose data is `user password`) before any text command.
     var asciiAuthentication = false
+    /// The `-Y` file as given, for `stats settings`.
+    var authFile: String?
     /// Whom SASL and ASCII authentication accept: the `-Y` file, else memcached's `MEMCACHED_SASL_PWDB`.
     var passwords: PasswordFile?
 }

@@ -5,16 +5,13 @@ enum WireProtocol {
     case text
     case binary
 
-    /// memcached decides by the first byte. `-Y` alone serves text only (binary bytes are read as text lines),
-    /// `-S` alone binary only (anything else is read as a binary header, whose wrong magic closes the
-    /// connection); with both, each connection gets its own kind.
+    /// memcached decides by the first byte unless `-B` (or `-S`/`-Y` alone) fixed the protocol: then text
+    /// bytes are read as a binary header (whose wrong magic closes the connection), or binary bytes as text.
     init(firstByte: UInt8, settings: Settings) {
-        if settings.saslEnabled && !settings.asciiAuthentication {
-            self = .binary
-        } else if firstByte == BinaryParser.requestMagic && (settings.saslEnabled || !settings.asciiAuthentication) {
-            self = .binary
-        } else {
-            self = .text
+        switch settings.binding {
+        case .ascii: self = .text
+        case .binary: self = .binary
+        case .auto: self = firstByte == BinaryParser.requestMagic ? .binary : .text
         }
     }
 }

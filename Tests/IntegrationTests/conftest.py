@@ -107,14 +107,15 @@ def server_factory():
     ServerProcess; kind is "memcached" or "ours". Stopped after the test."""
     started = []
 
-    def make(kind, options=None, drop=(), switches=None, env=None):
+    def make(kind, options=None, drop=(), switches=None, env=None, stats_probe=True):
         if kind == "memcached":
             binary = harness.memcached_bin()
         elif kind == "ours":
             binary = _ours_binary_or_skip()
         else:
             raise ValueError(kind)
-        server = harness.ServerProcess(kind, binary, options=options, drop=drop, switches=switches, env=env)
+        server = harness.ServerProcess(kind, binary, options=options, drop=drop, switches=switches, env=env,
+                                       stats_probe=stats_probe)
         started.append(server)
         return server.start()
 

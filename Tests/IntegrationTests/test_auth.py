@@ -203,3 +203,33 @@ def test_sasl_users_from_memcached_environment_variable(auth_file):
         assert closed == harness.CLOSED, closed
     finally:
         ours.stop()
+
+
+def _settings(server, preamble=b""):
+    reply = server.exchange(preamble + b"stats settings\r\n")
+    lines = [line.split(b" ", 2) for line in reply.split(b"\r\n") if line.startswith(b"STAT ")]
+    return {name.decode(): value.decode() for _, name, value in lines
+            if name in (b"binding_protocol", b"auth_enabled_sasl", b"auth_enabled_ascii")}
+
+
+def test_stats_settings_name_the_authentication(ascii_only_pair, text_pair):
+    memcached, ours = ascii_only_pair
+    assert _settings(ours, LOGIN) == _settings(memcached, LOGIN)
+    both = _settings(text_pair[1], LOGIN)
+    assert both["auth_enabled_sasl"] == "yes" and both["auth_enabled_ascii"].endswith("users"), both
+    # memcached's -S -Y reads every connection as text; ours negotiates per connection.
+    assert both["binding_protocol"] == "auto-negotiate", both
+
+
+@pytest.mark.parametrize("request_bytes", [b"get a\r\n" + b" " * 20, bset(b"a", b"v") + bp(0x00, b"a")],
+                         ids=["text is read as binary", "binary works"])
+def test_binding_protocol_binary(server_factory, pool, request_bytes):
+    pair = (server_factory("memcached", options={"-B": "binary"}, switches=[], stats_probe=False),
+            server_factory("ours", options={"-B": "binary"}, switches=[], stats_probe=False))
+    _compare(pair, pool, "-B binary", request_bytes)
+
+
+def test_binding_protocol_ascii_reads_binary_as_text(server_factory, pool):
+    pair = (server_factory("memcached", options={"-B": "ascii"}, switches=[]),
+            server_factory("ours", options={"-B": "ascii"}, switches=[]))
+    _compare(pair, pool, "-B ascii", NOOP + b"\r\nget a\r\n")

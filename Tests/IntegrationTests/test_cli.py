@@ -24,7 +24,8 @@ def run_ours(*args, timeout=10):
     ["-m", "lots"],
     ["-I", "512"],               # below memcached's 1k floor
     ["-I", "64m", "-m", "64"],   # over half of memory, refused like memcached
-    ["-B", "binary"],
+    ["-B", "binary", "-Y", "/dev/null"],   # memcached: no binary with ASCII authentication
+    ["-B", "udp"],
     ["-p", "70000"],
 ])
 def test_unsupported_flag_or_value_exits_2_with_message(args):
