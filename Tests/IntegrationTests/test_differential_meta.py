@@ -7,6 +7,7 @@ The cases are data in meta_binary_cases.META_CASES; the scripted tests below
 use real CAS uniques, which differ between the servers.
 """
 
+import random
 import time
 
 import pytest
@@ -167,3 +168,44 @@ def test_meta_requests_split_at_every_byte(both, pool):
     ref_n, got_n = harness.normalise(request, ref), harness.normalise(request, got)
     assert ref.endswith(b"MN\r\n") and b"CLIENT_ERROR invalid flag" in ref
     assert _same(ref_n, got_n), f"\n  memcached: {harness.show(ref_n)}\n  ours:      {harness.show(got_n)}"
+
+
+# ------------------------------------------------------ random sessions
+
+_KEYS = [b"a", b"b", b"n", b"YQ==", b"bg=="]
+_FLAGS = [b"v", b"k", b"s", b"t", b"c", b"f", b"h", b"l", b"u", b"q", b"O1", b"Oxy", b"T0", b"T100", b"T-1",
+          b"N30", b"N0", b"R30", b"I", b"C1", b"C0", b"D2", b"J5", b"MD", b"ME", b"MA", b"MP", b"MR", b"MS",
+          b"MI", b"M+", b"M-", b"F3", b"b", b"x", b"E1", b"Tx", b"P", b"Lz"]
+
+
+def _random_request(rng):
+    """One meta (or text) command with up to four flags drawn from every kind
+    memcached knows, plus a few it refuses."""
+    verb = rng.choice([b"mg", b"mg", b"ms", b"ms", b"md", b"ma", b"me", b"mn", b"get", b"incr"])
+    key = rng.choice(_KEYS)
+    flags = rng.sample(_FLAGS, rng.randrange(0, 5))
+    if verb == b"ms":
+        data = rng.choice([b"1", b"42", b"xy", b"", b"99"])
+        return b" ".join([verb, key, b"%d" % len(data)] + flags) + b"\r\n" + data + b"\r\n"
+    if verb == b"get":
+        return b"get " + key + b"\r\n"
+    if verb == b"incr":
+        return b"incr " + key + b" 1\r\n"
+    return b" ".join([verb, key] + flags) + b"\r\n"
+
+
+@pytest.mark.timeout(120)
+def test_meta_random_sessions(memcached, ours, pool):
+    """120 seeded sessions of eight random commands each; flag combinations
+    the case table does not spell out must answer as memcached does too."""
+    rng = random.Random(20261122)
+    for number in range(120):
+        request = b"".join(_random_request(rng) for _ in range(8)) + b"mn\r\n"
+        memcached.flush()
+        ours.flush()
+        ref, got = _pair(pool, lambda srv: srv.exchange(request), memcached, ours)
+        ref_n, got_n = harness.normalise(request, ref), harness.normalise(request, got)
+        assert ref.endswith(b"MN\r\n"), (number, ref)
+        assert _same(ref_n, got_n), (
+            f"session {number}\n  request:   {harness.show(request)}\n"
+            f"  memcached: {harness.show(ref_n)}\n  ours:      {harness.show(got_n)}")
