@@ -3,10 +3,12 @@
 /// Connections keep one for reading and one for replies for their whole life, so the
 /// hot path appends into memory that is already there instead of allocating per request.
 public final class ByteBuffer {
-    public private(set) var base: UnsafeMutableRawPointer
-    public private(set) var capacity: Int
+    // Unchecked: no method lets another access these while it changes them, and Swift's dynamic exclusivity
+    // check of a class property (a thread-local access set) cost more than a small append itself.
+    @exclusivity(unchecked) public private(set) var base: UnsafeMutableRawPointer
+    @exclusivity(unchecked) public private(set) var capacity: Int
     /// Bytes in use, starting at `base`.
-    public private(set) var count: Int = 0
+    @exclusivity(unchecked) public private(set) var count: Int = 0
 
     public init(capacity: Int = 16 * 1024) {
         self.capacity = max(capacity, 64)
