@@ -5,7 +5,8 @@ PORT ?= 11211
 DEBUG_BIN := .build/debug/replicacache
 RELEASE_BIN := .build/release/replicacache
 
-.PHONY: all deps build release run run-single test lint unit integration java-client bench bench-micro clean
+.PHONY: all deps build release run run-single test lint unit integration java-client bench bench-micro clean \
+	test-asan test-tsan sanitized-test
 
 all: build
 
@@ -62,6 +63,26 @@ $(SPYMEMCACHED_JAR):
 	@echo "missing $@: apt-get install default-jdk-headless libspymemcached-java" >&2; exit 1
 
 test: lint unit integration
+
+# Unit and integration tests under a sanitizer, in their own scratch folders. A report from any
+# server process the integration tests started lands in the folder's reports/ and fails the run.
+test-asan:
+	$(MAKE) sanitized-test SANITIZER=address SANITIZER_ENV=ASAN_OPTIONS SANITIZER_SCRATCH=.build-asan \
+		SANITIZER_OPTIONS=detect_leaks=0
+
+test-tsan:
+	$(MAKE) sanitized-test SANITIZER=thread SANITIZER_ENV=TSAN_OPTIONS SANITIZER_SCRATCH=.build-tsan
+
+sanitized-test: deps
+	$(SWIFT) build --sanitize=$(SANITIZER) --build-tests --scratch-path $(SANITIZER_SCRATCH)
+	$(SWIFT) test --skip-build --sanitize=$(SANITIZER) --scratch-path $(SANITIZER_SCRATCH)
+	rm -rf $(SANITIZER_SCRATCH)/reports && mkdir -p $(SANITIZER_SCRATCH)/reports
+	$(SANITIZER_ENV)="log_path=$(CURDIR)/$(SANITIZER_SCRATCH)/reports/report $(SANITIZER_OPTIONS)" \
+		IT_FIRST_BYTE_MS=2000 IT_REQUIRE_OURS=1 \
+		REPLICACACHE_BIN=$(CURDIR)/$(SANITIZER_SCRATCH)/debug/replicacache \
+		$(PYTHON) -m pytest Tests/IntegrationTests -q $(SANITIZER_PYTEST_ARGS)
+	@if [ -n "$$(ls $(SANITIZER_SCRATCH)/reports)" ]; then \
+		cat $(SANITIZER_SCRATCH)/reports/*; echo "$(SANITIZER) sanitizer reports above"; exit 1; fi
 
 clean:
 	rm -rf .build .build-java

@@ -5,7 +5,6 @@ import Logging
 import Protocol
 import Replication
 import Storage
-import Synchronization
 
 /// The replication thread: it owns the outgoing backlog, dials the peer and streams this node's
 /// writes to it (`OutgoingStream`), and runs the peer's incoming replication connections
@@ -35,8 +34,8 @@ final class ReplicationLink: @unchecked Sendable {
     var acknowledgementsChanged: @Sendable () -> Void = {}
 
     private let backlog: SharedBacklog
-    private let statusSnapshot = Mutex(ReplicationStatus())
-    private let handoffs = Mutex<[IncomingHandoff]>([])
+    private let statusSnapshot = Locked(ReplicationStatus())
+    private let handoffs = Locked<[IncomingHandoff]>([])
     private let wakePending = ManagedAtomic<Bool>(false)
     private let wakeSignal: WakeSignal
 

@@ -1,7 +1,6 @@
 import Atomics
 import Glibc
 import Storage
-import Synchronization
 
 /// What every thread of the server shares: settings, the cache, and server-wide counters.
 final class ServerState: @unchecked Sendable {
@@ -30,7 +29,7 @@ final class ServerState: @unchecked Sendable {
     let rejectedConnections = ManagedAtomic<Int>(0)
     let verbosity: ManagedAtomic<Int>
     /// Counter values at the last `stats reset`, subtracted when reporting.
-    private let baseline = Mutex<[UInt64]>(Array(repeating: 0, count: Counter.allCases.count))
+    private let baseline = Locked<[UInt64]>(Array(repeating: 0, count: Counter.allCases.count))
     private let shutdownRequest: @Sendable (Bool) -> Void
 
     init(settings: Settings, clock: SystemClock, shutdownRequest: @escaping @Sendable (Bool) -> Void) {

@@ -2,7 +2,7 @@ import Atomics
 import CEventShim
 import Glibc
 import Protocol
-import Synchronization
+import Storage
 
 /// One worker thread: its own `event_base`, the connections handed to it, and its counters.
 final class Worker: @unchecked Sendable {
@@ -21,13 +21,13 @@ final class Worker: @unchecked Sendable {
 
     /// Sockets accepted by the listener thread, waiting to be adopted; `stopRequest` asks the worker
     /// to stop, `acknowledgementNotice` to look at its sync-mode waiters again.
-    private let inbox = Mutex<[Int32]>([])
+    private let inbox = Locked<[Int32]>([])
     private let wakeSignal: WakeSignal
     private var wakeContext: UnsafeMutableRawPointer?
     /// Touched only on this worker's thread.
     private var connections: [Int32: ClientConnection] = [:]
     /// Descriptions of this worker's connections for `stats conns`, read by any worker.
-    let connectionDirectory = Mutex<[Int32: ConnectionSummary]>([:])
+    let connectionDirectory = Locked<[Int32: ConnectionSummary]>([:])
 
     init(index: Int, server: ServerState, link: ReplicationLink?) throws(ServerError) {
         self.index = index

@@ -29,11 +29,11 @@ public final class Cache: @unchecked Sendable {
     /// Unix milliseconds of the flush mark in force or pending, 0 for none: see `FlushMark`.
     let flushMarkMilliseconds = Atomic<Int64>(0)
     /// The newest flush mark, local or applied; its lock orders flushes.
-    let currentFlush = Mutex<FlushMark?>(nil)
+    let currentFlush = Locked<FlushMark?>(nil)
     /// When this cache began: memcached's `process_started`, which decides what a past flush time means.
     private let startedAt: Int64
     /// Where the background sweep resumes: shard and hash bucket.
-    private let sweepCursor = Mutex<(shard: Int, bucket: Int)>((0, 0))
+    private let sweepCursor = Locked<(shard: Int, bucket: Int)>((0, 0))
     /// Spreads evictions on behalf of other shards over all shards.
     private let evictionCursor = Atomic<Int>(0)
 
