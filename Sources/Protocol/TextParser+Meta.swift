@@ -22,9 +22,8 @@ extension TextParser {
         guard shape.key.count <= maxKeyLength else { return line.reject(.badCommandLineFormat) }
         guard shape.tokenCount < Self.metaTokenLimit else { return line.reject(.getFlagsTooLong) }
         let flagTokens = shape.key.upperBound..<line.end
-        let (flags, error) = MetaFlagParser.parse(line.base, flagTokens, key: shape.key)
-        if let error { return line.reject(error) }
-        return line.accept(.meta(MetaRequest(kind: .get, key: shape.key, flagTokens: flagTokens, flags: flags)))
+        if let error = MetaFlagParser.parse(line.base, flagTokens, key: shape.key).1 { return line.reject(error) }
+        return line.accept(.meta(MetaRequest(kind: .get, key: shape.key, flagTokens: flagTokens)))
     }
 
     private func metaSet(_ line: RequestLine, _ shape: MetaLineShape) -> ParseOutcome {
@@ -58,7 +57,7 @@ extension TextParser {
             > maxItemSize
         {
             let request = MetaRequest(
-                kind: .setTooLarge, key: shape.key, flagTokens: flagTokens, flags: flags, swallow: block)
+                kind: .setTooLarge, key: shape.key, flagTokens: flagTokens, swallow: block)
             return line.accept(.meta(request))
         }
 
@@ -70,7 +69,7 @@ extension TextParser {
             return .reject(.badDataChunk, consumed: valueEnd + 2, swallow: 0, close: false)
         }
         let request = MetaRequest(
-            kind: .set, key: shape.key, flagTokens: flagTokens, flags: flags, value: line.consumed..<valueEnd)
+            kind: .set, key: shape.key, flagTokens: flagTokens, value: line.consumed..<valueEnd)
         return .command(.meta(request), consumed: valueEnd + 2)
     }
 
@@ -83,7 +82,7 @@ extension TextParser {
         if error != nil { return line.reject(.invalidOrDuplicateFlag) }
         // md writes its echoed flags before it looks the key up, so a long opaque changes nothing.
         if flags.opaqueTooLong { return line.reject(.opaqueTooLong) }
-        return line.accept(.meta(MetaRequest(kind: .delete, key: shape.key, flagTokens: flagTokens, flags: flags)))
+        return line.accept(.meta(MetaRequest(kind: .delete, key: shape.key, flagTokens: flagTokens)))
     }
 
     private func metaArithmetic(_ line: RequestLine, _ shape: MetaLineShape) -> ParseOutcome {
@@ -97,7 +96,7 @@ extension TextParser {
         case 0, UInt8(ascii: "I"), UInt8(ascii: "+"), UInt8(ascii: "D"), UInt8(ascii: "-"): break
         default: return line.reject(.invalidArithmeticMode)
         }
-        let request = MetaRequest(kind: .arithmetic, key: shape.key, flagTokens: flagTokens, flags: flags)
+        let request = MetaRequest(kind: .arithmetic, key: shape.key, flagTokens: flagTokens)
         return line.accept(.meta(request))
     }
 
@@ -106,13 +105,13 @@ extension TextParser {
         guard shape.tokenCount >= 2, shape.key.count <= maxKeyLength else {
             return line.reject(.badCommandLineFormat)
         }
-        var flags = MetaFlags()
         var rest = MetaTokens(line.base, shape.key.upperBound..<line.end)
+        var flagTokens = 0..<0
         if let first = rest.next(), line.base.matches(first, "b") {
             guard Base64.decode(line.base, shape.key) != nil else { return line.reject(.badCommandLineFormat) }
-            flags.insert("b")
+            flagTokens = first
         }
-        return line.accept(.meta(MetaRequest(kind: .debug, key: shape.key, flags: flags)))
+        return line.accept(.meta(MetaRequest(kind: .debug, key: shape.key, flagTokens: flagTokens)))
     }
 }
 

@@ -5,25 +5,26 @@ import Storage
 /// nominal reply of each command, `W`/`Z`/`X` after the requested flags.
 extension CommandExecutor {
     func meta(_ request: MetaRequest, request bytes: UnsafeRawBufferPointer, output: ByteBuffer) -> Disposition {
+        let flags = request.flags(in: bytes)
         switch request.kind {
         case .noop:
             output.append("MN\r\n")
         case .get:
-            metaGet(request, bytes, output)
+            metaGet(request, flags, bytes, output)
         case .set:
-            metaSet(request, bytes, output)
+            metaSet(request, flags, bytes, output)
         case .setTooLarge:
             statistics.add(.storeTooLarge)
             // memcached unlinks the key's item whatever the mode, so no stale data outlives a failed set.
-            _ = withMetaKey(request, bytes) { cache.delete(key: $0, changed: record) }
+            _ = withMetaKey(request, flags, bytes) { cache.delete(key: $0, changed: record) }
             output.append("SERVER_ERROR object too large for cache\r\n")
             return .swallow(request.swallow)
         case .delete:
-            metaDelete(request, bytes, output)
+            metaDelete(request, flags, bytes, output)
         case .arithmetic:
-            metaArithmetic(request, bytes, output)
+            metaArithmetic(request, flags, bytes, output)
         case .debug:
-            metaDebug(request, bytes, output)
+            metaDebug(request, flags, bytes, output)
         }
         return .proceed
     }
@@ -31,9 +32,10 @@ extension CommandExecutor {
     /// Calls `body` with the key the request names: its bytes, or under `b` the base64 text decoded into
     /// stack memory.
     private func withMetaKey<R>(
-        _ request: MetaRequest, _ bytes: UnsafeRawBufferPointer, _ body: (UnsafeRawBufferPointer) -> R
+        _ request: MetaRequest, _ flags: MetaFlags, _ bytes: UnsafeRawBufferPointer,
+        _ body: (UnsafeRawBufferPointer) -> R
     ) -> R {
-        guard request.flags.base64 else { return body(UnsafeRawBufferPointer(rebasing: bytes[request.key])) }
+        guard flags.base64 else { return body(UnsafeRawBufferPointer(rebasing: bytes[request.key])) }
         return withUnsafeTemporaryAllocation(byteCount: request.key.count, alignment: 1) { scratch in
             let length = Base64.decode(bytes.baseAddress!, request.key, into: scratch.baseAddress!) ?? 0
             return body(UnsafeRawBufferPointer(start: scratch.baseAddress, count: length))
@@ -53,7 +55,8 @@ extension CommandExecutor {
 
     /// The `O` and `k` tokens every reply without an item echoes; false if an opaque is too long.
     private func appendOpaqueAndKey(
-        _ request: MetaRequest, _ bytes: UnsafeRawBufferPointer, key: UnsafeRawBufferPointer, output: ByteBuffer
+        _ request: MetaRequest, _ flags: MetaFlags, _ bytes: UnsafeRawBufferPointer, key: UnsafeRawBufferPointer,
+        output: ByteBuffer
     ) -> Bool {
         let base = bytes.baseAddress!
         for token in MetaTokens(base, request.flagTokens) {
@@ -63,7 +66,7 @@ extension CommandExecutor {
                 output.append(UInt8(ascii: " "))
                 output.append(UnsafeRawBufferPointer(rebasing: bytes[token]))
             case UInt8(ascii: "k"):
-                appendKey(key, binary: request.flags.base64, to: output)
+                appendKey(key, binary: flags.base64, to: output)
             default:
                 break
             }
@@ -77,13 +80,14 @@ extension CommandExecutor {
         output.append("\r\n")
     }
 
-    private func metaGet(_ request: MetaRequest, _ bytes: UnsafeRawBufferPointer, _ output: ByteBuffer) {
-        let flags = request.flags
+    private func metaGet(
+        _ request: MetaRequest, _ flags: MetaFlags, _ bytes: UnsafeRawBufferPointer, _ output: ByteBuffer
+    ) {
         let base = bytes.baseAddress!
         let replyStart = output.count
         var touched = false
         var replied = true
-        let found = withMetaKey(request, bytes) { key in
+        let found = withMetaKey(request, flags, bytes) { key in
             let hit = cache.metaGet(
                 key: key, vivify: flags.has("N"), bump: !flags.noBump,
                 { item in
@@ -157,7 +161,7 @@ extension CommandExecutor {
                     replied = false
                 } else if !flags.quiet {
                     output.append("EN")
-                    _ = appendOpaqueAndKey(request, bytes, key: key, output: output)
+                    _ = appendOpaqueAndKey(request, flags, bytes, key: key, output: output)
                     output.append("\r\n")
                 }
             }
@@ -176,8 +180,9 @@ extension CommandExecutor {
         }
     }
 
-    private func metaSet(_ request: MetaRequest, _ bytes: UnsafeRawBufferPointer, _ output: ByteBuffer) {
-        let flags = request.flags
+    private func metaSet(
+        _ request: MetaRequest, _ flags: MetaFlags, _ bytes: UnsafeRawBufferPointer, _ output: ByteBuffer
+    ) {
         var operation: StoreOperation
         switch flags.mode {
         case UInt8(ascii: "E"): operation = .add
@@ -191,7 +196,7 @@ extension CommandExecutor {
         if comparing && (operation == .set || operation == .replace) { operation = .cas }
         statistics.add(.cmdSet)
         let value = UnsafeRawBufferPointer(rebasing: bytes[request.value])
-        withMetaKey(request, bytes) { key in
+        withMetaKey(request, flags, bytes) { key in
             let result = cache.metaStore(
                 operation, key: key, flags: flags.clientFlags, exptime: flags.has("T") ? flags.exptime : 0,
                 value: value, compareCas: comparing ? flags.compareCas : 0,
@@ -241,9 +246,10 @@ extension CommandExecutor {
         }
     }
 
-    private func metaDelete(_ request: MetaRequest, _ bytes: UnsafeRawBufferPointer, _ output: ByteBuffer) {
-        let flags = request.flags
-        withMetaKey(request, bytes) { key in
+    private func metaDelete(
+        _ request: MetaRequest, _ flags: MetaFlags, _ bytes: UnsafeRawBufferPointer, _ output: ByteBuffer
+    ) {
+        withMetaKey(request, flags, bytes) { key in
             let result = cache.metaDelete(
                 key: key, compareCas: flags.has("C") ? flags.compareCas : nil, invalidate: flags.invalidate,
                 exptime: flags.has("T") ? flags.exptime : nil, changed: record)
@@ -260,18 +266,19 @@ extension CommandExecutor {
                 output.append("EX")
             }
             // The parser refused long opaques: md checks them before it looks the key up.
-            _ = appendOpaqueAndKey(request, bytes, key: key, output: output)
+            _ = appendOpaqueAndKey(request, flags, bytes, key: key, output: output)
             output.append("\r\n")
         }
     }
 
-    private func metaArithmetic(_ request: MetaRequest, _ bytes: UnsafeRawBufferPointer, _ output: ByteBuffer) {
-        let flags = request.flags
+    private func metaArithmetic(
+        _ request: MetaRequest, _ flags: MetaFlags, _ bytes: UnsafeRawBufferPointer, _ output: ByteBuffer
+    ) {
         let base = bytes.baseAddress!
         let increment = flags.mode != UInt8(ascii: "D") && flags.mode != UInt8(ascii: "-")
         let replyStart = output.count
         var replied = true
-        withMetaKey(request, bytes) { key in
+        withMetaKey(request, flags, bytes) { key in
             let result = cache.metaArithmetic(
                 key: key, delta: flags.delta, increment: increment, compareCas: flags.has("C") ? flags.compareCas : 0,
                 vivify: flags.has("N"), initial: flags.initial,
@@ -323,11 +330,11 @@ extension CommandExecutor {
             case .notFound:
                 statistics.add(increment ? .incrMisses : .decrMisses)
                 output.append("NF")
-                replied = appendOpaqueAndKey(request, bytes, key: key, output: output)
+                replied = appendOpaqueAndKey(request, flags, bytes, key: key, output: output)
                 output.append("\r\n")
             case .exists:
                 output.append("EX")
-                replied = appendOpaqueAndKey(request, bytes, key: key, output: output)
+                replied = appendOpaqueAndKey(request, flags, bytes, key: key, output: output)
                 output.append("\r\n")
             case .nonNumeric:
                 output.append("CLIENT_ERROR cannot increment or decrement non-numeric value\r\n")
@@ -351,9 +358,11 @@ extension CommandExecutor {
     }
 
     /// `me`: memcached's debug line. `exp` is the negated remaining time (-1 for none), as memcached prints it.
-    private func metaDebug(_ request: MetaRequest, _ bytes: UnsafeRawBufferPointer, _ output: ByteBuffer) {
+    private func metaDebug(
+        _ request: MetaRequest, _ flags: MetaFlags, _ bytes: UnsafeRawBufferPointer, _ output: ByteBuffer
+    ) {
         statistics.add(.cmdMeta)
-        let found = withMetaKey(request, bytes) { key in
+        let found = withMetaKey(request, flags, bytes) { key in
             cache.metaInspect(key: key) { item in
                 output.append("ME ")
                 if item.keyIsBinary {

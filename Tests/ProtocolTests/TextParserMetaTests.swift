@@ -15,6 +15,13 @@ func meta(_ request: MetaRequest, _ consumed: Int) -> ParseOutcome {
     .command(.meta(request), consumed: consumed)
 }
 
+/// What the executor reads from a parsed request's flag tokens.
+func expectFlags(
+    _ input: [UInt8], _ request: MetaRequest, _ flags: MetaFlags, sourceLocation: SourceLocation = #_sourceLocation
+) {
+    input.withUnsafeBytes { #expect(request.flags(in: $0) == flags, sourceLocation: sourceLocation) }
+}
+
 /// A rejected data block that memcached swallows after the refused line.
 func swallowed(_ error: ClientError, line: Int, block: Int) -> ParseOutcome {
     .reject(error, consumed: line, swallow: block, close: false)
@@ -34,9 +41,9 @@ func swallowed(_ error: ClientError, line: Int, block: Int) -> ParseOutcome {
 
 @Test func metaGetKeepsFlagTokensInOrder() {
     let input = wire("mg key k v O12 t\r\n")
-    let request = MetaRequest(
-        kind: .get, key: span("key", in: input), flagTokens: 6..<16, flags: metaFlags("kvOt"))
+    let request = MetaRequest(kind: .get, key: span("key", in: input), flagTokens: 6..<16)
     expectParse(input, meta(request, input.count))
+    expectFlags(input, request, metaFlags("kvOt"))
     var tokens: [String] = []
     input.withUnsafeBytes { bytes in
         for token in MetaTokens(bytes.baseAddress!, request.flagTokens) {
@@ -53,7 +60,9 @@ func swallowed(_ error: ClientError, line: Int, block: Int) -> ParseOutcome {
         $0.exptime = -1
         $0.recacheExptime = 5
     }
-    expectParse(input, meta(MetaRequest(kind: .get, key: 3..<4, flagTokens: 4..<17, flags: flags), input.count))
+    let request = MetaRequest(kind: .get, key: 3..<4, flagTokens: 4..<17)
+    expectParse(input, meta(request, input.count))
+    expectFlags(input, request, flags)
 }
 
 /// `mg` without a key is `ERROR`; `me` without one is a client error.
@@ -72,7 +81,9 @@ func swallowed(_ error: ClientError, line: Int, block: Int) -> ParseOutcome {
     expectParse("md \(key251)\r\n", reject(.badCommandLineFormat, 256))
     expectParse("me \(key251)\r\n", reject(.badCommandLineFormat, 256))
     let input = wire("mg \(key250) v\r\n")
-    expectParse(input, meta(MetaRequest(kind: .get, key: 3..<253, flagTokens: 253..<255, flags: metaFlags("v")), 257))
+    let request = MetaRequest(kind: .get, key: 3..<253, flagTokens: 253..<255)
+    expectParse(input, meta(request, 257))
+    expectFlags(input, request, metaFlags("v"))
 }
 
 @Test func unknownAndRepeatedFlags() {
@@ -119,7 +130,9 @@ func swallowed(_ error: ClientError, line: Int, block: Int) -> ParseOutcome {
 
 @Test func metaGetBase64Key() {
     let input = wire("mg YWJj b k\r\n")
-    expectParse(input, meta(MetaRequest(kind: .get, key: 3..<7, flagTokens: 7..<11, flags: metaFlags("bk")), 13))
+    let request = MetaRequest(kind: .get, key: 3..<7, flagTokens: 7..<11)
+    expectParse(input, meta(request, 13))
+    expectFlags(input, request, metaFlags("bk"))
     expectParse("mg !!!! b\r\n", reject(.keyDecoding, 11))
     expectParse("mg YWJ b\r\n", reject(.keyDecoding, 10))
     expectParse("mg A=== b\r\n", reject(.keyDecoding, 11))
@@ -131,9 +144,9 @@ func swallowed(_ error: ClientError, line: Int, block: Int) -> ParseOutcome {
         $0.exptime = 10
         $0.clientFlags = 3
     }
-    let request = MetaRequest(
-        kind: .set, key: 3..<4, flagTokens: 6..<15, flags: flags, value: span("hi", in: input))
+    let request = MetaRequest(kind: .set, key: 3..<4, flagTokens: 6..<15, value: span("hi", in: input))
     expectParse(input, meta(request, input.count))
+    expectFlags(input, request, flags)
 }
 
 @Test func metaSetModesAndCompareCas() {
@@ -142,8 +155,9 @@ func swallowed(_ error: ClientError, line: Int, block: Int) -> ParseOutcome {
         $0.mode = UInt8(ascii: "A")
         $0.compareCas = 77
     }
-    let request = MetaRequest(kind: .set, key: 3..<4, flagTokens: 6..<15, flags: flags, value: 17..<18)
+    let request = MetaRequest(kind: .set, key: 3..<4, flagTokens: 6..<15, value: 17..<18)
     expectParse(input, meta(request, input.count))
+    expectFlags(input, request, flags)
 }
 
 /// Errors found before the data length is known leave the data block to be read as a command.
@@ -179,9 +193,9 @@ func swallowed(_ error: ClientError, line: Int, block: Int) -> ParseOutcome {
 @Test func metaSetTooLargeSwallowsItsBlock() {
     let parser = TextParser(maxItemSize: 1024)
     let input = wire("ms a 2000 q\r\n")
-    let request = MetaRequest(
-        kind: .setTooLarge, key: 3..<4, flagTokens: 9..<11, flags: metaFlags("q"), swallow: 2002)
+    let request = MetaRequest(kind: .setTooLarge, key: 3..<4, flagTokens: 9..<11, swallow: 2002)
     expectParse(input, meta(request, input.count), parser: parser)
+    expectFlags(input, request, metaFlags("q"))
 }
 
 @Test func metaDeleteFlags() {
@@ -190,7 +204,9 @@ func swallowed(_ error: ClientError, line: Int, block: Int) -> ParseOutcome {
         $0.exptime = 30
         $0.compareCas = 5
     }
-    expectParse(input, meta(MetaRequest(kind: .delete, key: 3..<4, flagTokens: 4..<15, flags: flags), 17))
+    let request = MetaRequest(kind: .delete, key: 3..<4, flagTokens: 4..<15)
+    expectParse(input, meta(request, 17))
+    expectFlags(input, request, flags)
     expectParse("md a x\r\n", reject(.invalidOrDuplicateFlag, 8))
     expectParse("md a Tx\r\n", reject(.invalidOrDuplicateFlag, 9))
     let long = "O" + String(repeating: "9", count: 32)
@@ -204,20 +220,24 @@ func swallowed(_ error: ClientError, line: Int, block: Int) -> ParseOutcome {
         $0.delta = 3
         $0.initial = 7
     }
-    expectParse(input, meta(MetaRequest(kind: .arithmetic, key: 3..<4, flagTokens: 4..<18, flags: flags), 20))
+    let request = MetaRequest(kind: .arithmetic, key: 3..<4, flagTokens: 4..<18)
+    expectParse(input, meta(request, 20))
+    expectFlags(input, request, flags)
     expectParse("ma n MX\r\n", reject(.invalidArithmeticMode, 9))
     expectParse("ma n Dx\r\n", reject(.invalidOrDuplicateFlag, 9))
     expectParse("ma n D-1\r\n", reject(.invalidOrDuplicateFlag, 10))
     let plus = wire("ma n M+\r\n")
-    let request = MetaRequest(
-        kind: .arithmetic, key: 3..<4, flagTokens: 4..<7, flags: metaFlags("M") { $0.mode = UInt8(ascii: "+") })
-    expectParse(plus, meta(request, plus.count))
+    let increment = MetaRequest(kind: .arithmetic, key: 3..<4, flagTokens: 4..<7)
+    expectParse(plus, meta(increment, plus.count))
+    expectFlags(plus, increment, metaFlags("M") { $0.mode = UInt8(ascii: "+") })
 }
 
 /// `me` only honours a lone `b` right after the key and ignores every other token.
 @Test func metaDebugReadsOnlyTheBase64Marker() {
     expectParse("me a x y\r\n", meta(MetaRequest(kind: .debug, key: 3..<4), 10))
-    expectParse("me YWJj b\r\n", meta(MetaRequest(kind: .debug, key: 3..<7, flags: metaFlags("b")), 11))
+    let debug = MetaRequest(kind: .debug, key: 3..<7, flagTokens: 8..<9)
+    expectParse("me YWJj b\r\n", meta(debug, 11))
+    expectFlags(wire("me YWJj b\r\n"), debug, metaFlags("b"))
     expectParse("me YWJj bb\r\n", meta(MetaRequest(kind: .debug, key: 3..<7), 12))
     expectParse("me !!!! b\r\n", reject(.badCommandLineFormat, 11))
 }
@@ -247,4 +267,9 @@ func swallowed(_ error: ClientError, line: Int, block: Int) -> ParseOutcome {
         wire(plain).withUnsafeBytes { Base64.encode($0, to: buffer) }
         #expect(Array(buffer.bytes) == wire(encoded))
     }
+}
+
+/// Meta requests keep ranges only, so every parse outcome stays as small as a storage command makes it.
+@Test func metaRequestDoesNotGrowCommand() {
+    #expect(MemoryLayout<MetaRequest>.size <= MemoryLayout<StoreRequest>.size)
 }
