@@ -1,5 +1,6 @@
 import ArgumentParser
 import Glibc
+import Protocol
 
 /// The command line: memcached's flags with memcached's meanings.
 struct Options: ParsableCommand {

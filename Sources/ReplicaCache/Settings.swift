@@ -1,3 +1,5 @@
+import Protocol
+
 /// The server's configuration after the command line was validated.
 struct Settings: Sendable {
     /// Present when the node has a peer.

@@ -1,8 +1,10 @@
-/// memcached's authentication file (`-Y`, or `MEMCACHED_SASL_PWDB` for SASL): one `user:password` per line.
-struct PasswordFile: Sendable {
+/// memcached's authentication file (`-Y`, or `MEMCACHED_SASL_PWDB` for SASL): one `user:password` per line
+/// (the first colon separates them; a line's `\r\n` or `\n` is not part of the password). Pure: the server
+/// reads the file.
+public struct PasswordFile: Sendable {
     private let entries: [(user: [UInt8], password: [UInt8])]
 
-    init(contents: [UInt8]) {
+    public init(contents: [UInt8]) {
         var entries: [(user: [UInt8], password: [UInt8])] = []
         for line in contents.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: true) {
             var line = line
@@ -13,16 +15,11 @@ struct PasswordFile: Sendable {
         self.entries = entries
     }
 
-    static func load(path: String) throws -> PasswordFile {
-        guard let contents = ReplicationLink.readFile(path) else { throw PasswordFileError(path: path) }
-        return PasswordFile(contents: contents)
-    }
-
-    var isEmpty: Bool { entries.isEmpty }
+    public var isEmpty: Bool { entries.isEmpty }
 
     /// Whether `user` and `password` match an entry. Every entry is compared in full, in time that depends on
     /// the lengths only, so the comparison does not tell how much of a guess was right.
-    func accepts(user: UnsafeRawBufferPointer, password: UnsafeRawBufferPointer) -> Bool {
+    public func accepts(user: UnsafeRawBufferPointer, password: UnsafeRawBufferPointer) -> Bool {
         var matched = false
         for entry in entries {
             let userMatches = Self.constantTimeEquals(entry.user, user)
@@ -33,7 +30,7 @@ struct PasswordFile: Sendable {
     }
 
     /// SASL PLAIN's message: `[authzid] NUL authcid NUL password`; an authzid must name the same user.
-    func acceptsPlain(_ message: UnsafeRawBufferPointer) -> Bool {
+    public func acceptsPlain(_ message: UnsafeRawBufferPointer) -> Bool {
         guard let first = message.firstIndex(of: 0) else { return false }
         let rest = message[(first + 1)...]
         guard let second = rest.firstIndex(of: 0) else { return false }
