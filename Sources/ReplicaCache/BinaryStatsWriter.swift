@@ -14,7 +14,7 @@ struct BinaryStatsWriter {
         }
         if group == .reset {
             server.resetStatistics()
-        } else if group != .detail {
+        } else {
             let text = ByteBuffer(capacity: 8192)
             StatsReporter(server: server).report(group, client: client, to: text)
             recode(text.bytes, to: output)
@@ -23,12 +23,12 @@ struct BinaryStatsWriter {
         output.appendBinaryHeader(opcode: opcode, opaque: opaque)
     }
 
-    /// memcached matches `reset`, `settings` and `detail on|off` by prefix and the engine groups exactly.
+    /// memcached matches `reset` and `settings` by prefix and the engine groups exactly. Per-prefix `detail`
+    /// statistics are not kept (the text protocol answers `ERROR` for them), so `detail ...` is an unknown group.
     private static func group(named name: UnsafeRawBufferPointer) -> StatsGroup? {
         if name.isEmpty { return .general }
         if name.starts(with: "reset".utf8) { return .reset }
         if name.starts(with: "settings".utf8) { return .settings }
-        if name.starts(with: "detail on".utf8) || name.starts(with: "detail off".utf8) { return .detail }
         if name.elementsEqual("items".utf8) { return .items }
         if name.elementsEqual("slabs".utf8) { return .slabs }
         if name.elementsEqual("sizes".utf8) { return .sizes }

@@ -368,7 +368,8 @@ BINARY_CASES = [
     # -- stat
     ("binary stat unknown group", bp(0x10, b"bogus", opaque=4)),
     ("binary stat reset", bp(0x10, b"reset", opaque=5)),
-    ("binary stat detail on", bp(0x10, b"detail on") + bp(0x10, b"detail off")),
+    ("binary stat detail without argument", bp(0x10, b"detail") + bp(0x10, b"detail bogus")),
+    ("binary stat prefix matches", bp(0x10, b"resetxyz") + bp(0x10, b"items ")),
     ("binary stat sizes", bp(0x10, b"sizes")),
     ("binary stat conns", bp(0x10, b"conns")),
     ("binary stat with extras", bp(0x10, extras=b"\0\0\0\0") + NOOP),
