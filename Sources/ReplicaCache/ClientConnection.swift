@@ -307,7 +307,8 @@ final class ClientConnection {
     /// Writes pending replies; on a full socket waits for it to drain without reading more.
     private func flush() {
         // memcached queues a binary error that starts a swallow and writes it once the swallow is done.
-        if wireProtocol == .binary, swallowRemaining > 0, !closeAfterWrite { return }
+        // A write already under way keeps draining (its event must not spin on held replies).
+        if wireProtocol == .binary, swallowRemaining > 0, !closeAfterWrite, !waitingToWrite { return }
         guard let written = Socket.drain(output, to: fd) else {
             close()
             return
