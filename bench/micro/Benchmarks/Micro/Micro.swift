@@ -11,6 +11,7 @@ let benchmarks: @Sendable () -> Void = {
         maxDuration: .seconds(1),
         maxIterations: 2_000)
     ParserBenchmarks.register()
+    BinaryParserBenchmarks.register()
     CacheBenchmarks.register()
     GetPathBenchmarks.register()
     ReplicationBenchmarks.register()
