@@ -220,6 +220,9 @@ META_CASES = [
     ("meta arithmetic on stale item", L(b"ms n 1", b"5", b"md n I", b"ma n v", b"mg n v")),
     ("meta debug after no bump get", L(b"ms a 1", b"x", b"mg a u", b"me a", b"mg a", b"me a")),
     ("meta debug vivified item", L(b"mg a N30", b"me a")),
+    ("meta pipelined gets past the output high-water mark",
+     L(b"ms a 2048", b"v" * 2048) + L(b"mg a v k O1", b"mg zz q k") * 600 + L(b"mn")),
+    ("meta pipelined sets and deletes", b"".join(L(b"ms k%d 3 q" % i, b"%03d" % i, b"md k%d q" % (i - 1)) for i in range(300)) + L(b"mg k299 v", b"mg k298 v", b"mn")),
     ("meta quiet batch with errors", L(b"mg a q v", b"mg a q !", b"md a q", b"ma a q", b"ms a 1 q", b"x", b"mg a q v", b"mn")),
 ]
 
