@@ -70,6 +70,12 @@ final class ClientConnection {
         }
     }
 
+    /// No request since `time` (seconds) and nothing in progress: what `-o idle_timeout` closes. A client
+    /// that is slow to read its replies, or a reply held for the peer's ack, is not idle.
+    func isIdle(since time: Int64) -> Bool {
+        !waitingToWrite && !waitingForAcknowledgement && lastCommand.load(ordering: .relaxed) < time
+    }
+
     fileprivate func writable() {
         flush()
         if !waitingToWrite, !closed, !input.isEmpty {

@@ -8,6 +8,7 @@ enum Counter: Int, CaseIterable {
     case touchHits, touchMisses
     case storeTooLarge, storeNoMemory
     case authCmds, authErrors
+    case idleKicks
     case bytesRead, bytesWritten
     case connYields
 
@@ -35,6 +36,7 @@ enum Counter: Int, CaseIterable {
         case .storeNoMemory: "store_no_memory"
         case .authCmds: "auth_cmds"
         case .authErrors: "auth_errors"
+        case .idleKicks: "idle_kicks"
         case .bytesRead: "bytes_read"
         case .bytesWritten: "bytes_written"
         case .connYields: "conn_yields"

@@ -98,7 +98,7 @@ struct Options: ParsableCommand {
 
     /// memcached `-o` keys that tune its slab allocator, hash table and LRU threads. Our storage
     /// has none of those parts, so the keys are accepted (configurations keep working) and have
-    /// no effect; any other key is refused.
+    /// no effect; `idle_timeout` is served (see `idleTimeout`); any other key is refused.
     static let allocatorTuningOptions: Set<String> = [
         "slab_chunk_max", "slab_reassign", "slab_automove", "hashpower", "modern", "lru_crawler",
         "no_lru_crawler", "lru_maintainer", "no_lru_maintainer", "hash_algorithm",
@@ -114,7 +114,7 @@ struct Options: ParsableCommand {
         }
         for option in extended.flatMap({ $0.split(separator: ",") }) {
             let key = option.split(separator: "=", maxSplits: 1).first.map(String.init) ?? ""
-            guard Self.allocatorTuningOptions.contains(key) else {
+            guard Self.allocatorTuningOptions.contains(key) || key == "idle_timeout" else {
                 throw ValidationError("unsupported extended option: \(option)")
             }
         }
@@ -143,7 +143,22 @@ struct Options: ParsableCommand {
             verbosity: verbosity, shutdownEnabled: enableShutdown, listenBacklog: listenBacklog,
             requestsPerEvent: maxRequestsPerEvent)
         try authentication(&settings)
+        settings.idleTimeout = try idleTimeout()
         return settings
+    }
+
+    /// `-o idle_timeout=N`: close connections that sent nothing for N seconds (0, the default, never).
+    private func idleTimeout() throws -> Int {
+        var seconds = 0
+        for option in extended.flatMap({ $0.split(separator: ",") }) {
+            let parts = option.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            guard parts.first == "idle_timeout" else { continue }
+            guard parts.count == 2, let value = Int(parts[1]), value >= 0 else {
+                throw ValidationError("idle_timeout wants a number of seconds, got \(option)")
+            }
+            seconds = value
+        }
+        return seconds
     }
 
     /// `-Y` reads its file at start-up as memcached does; `-S` alone takes memcached's `MEMCACHED_SASL_PWDB`.

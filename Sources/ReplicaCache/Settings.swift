@@ -25,4 +25,6 @@ struct Settings: Sendable {
     var authFile: String?
     /// Whom SASL and ASCII authentication accept: the `-Y` file, else memcached's `MEMCACHED_SASL_PWDB`.
     var passwords: PasswordFile?
+    /// memcached's `-o idle_timeout`: seconds without a request before a connection is closed; 0 never.
+    var idleTimeout = 0
 }

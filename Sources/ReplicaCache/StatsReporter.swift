@@ -89,7 +89,10 @@ struct StatsReporter {
         line("get_misses", server.total(.getMisses), output)
         line("get_expired", cache.getExpired, output)
         line("get_flushed", cache.getFlushed, output)
-        for counter in Counter.allCases where counter.rawValue >= Counter.deleteMisses.rawValue {
+        // memcached lists idle_kicks only when it kicks.
+        for counter in Counter.allCases where counter.rawValue >= Counter.deleteMisses.rawValue
+            && (counter != .idleKicks || server.settings.idleTimeout > 0)
+        {
             line(counter.statName, server.total(counter), output)
         }
         line("limit_maxbytes", server.settings.memoryLimit, output)
@@ -126,7 +129,7 @@ struct StatsReporter {
         line("maxconns_fast", "yes", output)
         line("flush_enabled", "yes", output)
         line("dump_enabled", "yes", output)
-        line("idle_timeout", 0, output)
+        line("idle_timeout", server.settings.idleTimeout, output)
     }
 
     private func items(_ output: ByteBuffer) {

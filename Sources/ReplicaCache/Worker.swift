@@ -24,6 +24,8 @@ final class Worker: @unchecked Sendable {
     private let inbox = Locked<[Int32]>([])
     private let wakeSignal: WakeSignal
     private var wakeContext: UnsafeMutableRawPointer?
+    /// Once a second with `-o idle_timeout`: closes the connections idle for longer.
+    private var idleCheck: OpaquePointer?
     /// Touched only on this worker's thread.
     private var connections: [Int32: ClientConnection] = [:]
     /// Descriptions of this worker's connections for `stats conns`, read by any worker.
@@ -57,6 +59,11 @@ final class Worker: @unchecked Sendable {
     func start() -> pthread_t {
         wakeContext = CallbackContext.retain(self)
         wakeSignal.arm(onWake, context: wakeContext, persistent: true)
+        if server.settings.idleTimeout > 0 {
+            idleCheck = event_new(base, -1, Int16(EV_PERSIST), onIdleCheck, wakeContext)
+            var second = timeval(tv_sec: 1, tv_usec: 0)
+            event_add(idleCheck, &second)
+        }
         var thread = pthread_t()
         let context = CallbackContext.retain(self)
         let created = pthread_create(&thread, nil, runWorker, context)
@@ -66,6 +73,7 @@ final class Worker: @unchecked Sendable {
 
     fileprivate func run() {
         event_base_dispatch(base)
+        if let idleCheck { event_free(idleCheck) }
         wakeSignal.disarm()
         CallbackContext<Worker>.release(wakeContext)
     }
@@ -147,6 +155,14 @@ final class Worker: @unchecked Sendable {
         }
     }
 
+    fileprivate func closeIdleConnections() {
+        let activeSince = server.clock.now() - Int64(server.settings.idleTimeout)
+        for connection in Array(connections.values) where connection.isIdle(since: activeSince) {
+            statistics.add(.idleKicks)
+            connection.close()
+        }
+    }
+
     /// The connection closed, or its socket now belongs to the replication link.
     func connectionClosed(_ connection: ClientConnection) {
         acknowledgementWaiters[ObjectIdentifier(connection)] = nil
@@ -167,6 +183,10 @@ private let runWorker: @convention(c) (UnsafeMutableRawPointer?) -> UnsafeMutabl
     CallbackContext<Worker>.object(from: context).run()
     CallbackContext<Worker>.release(context)
     return nil
+}
+
+private let onIdleCheck: event_callback_fn = { _, _, context in
+    CallbackContext<Worker>.object(from: context).closeIdleConnections()
 }
 
 private let onWake: event_callback_fn = { _, _, context in

@@ -19,7 +19,8 @@ def run_ours(*args, timeout=10):
 @pytest.mark.parametrize("args", [
     ["-S"],                      # SASL without -Y or MEMCACHED_SASL_PWDB: nobody could log in
     ["-U", "11211"],             # UDP
-    ["-o", "idle_timeout=5"],    # an extended option that would change behaviour
+    ["-o", "tail_repair_time=5"],   # an extended option that would change behaviour
+    ["-o", "idle_timeout=soon"],    # not a number of seconds
     ["-t", "0"],
     ["-m", "lots"],
     ["-I", "512"],               # below memcached's 1k floor
