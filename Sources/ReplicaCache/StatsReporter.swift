@@ -90,7 +90,8 @@ struct StatsReporter {
         line("get_expired", cache.getExpired, output)
         line("get_flushed", cache.getFlushed, output)
         // memcached lists idle_kicks only when it kicks.
-        for counter in Counter.allCases where counter.rawValue >= Counter.deleteMisses.rawValue
+        for counter in Counter.allCases
+        where counter.rawValue >= Counter.deleteMisses.rawValue
             && (counter != .idleKicks || server.settings.idleTimeout > 0)
         {
             line(counter.statName, server.total(counter), output)
