@@ -102,3 +102,44 @@ def test_a_client_sending_one_byte_at_a_time_does_not_hold_its_worker(server_fac
     assert slowest < 0.5, f"a fast request waited {slowest:.3f} s behind the slow client"
     slow.close()
     fast.close()
+
+
+def _rss_kib(pid):
+    with open(f"/proc/{pid}/status") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    raise AssertionError("no VmRSS")
+
+
+def _fill_noreply(sock, prefix, count, size):
+    value = b"v" * size
+    batch = []
+    for index in range(count):
+        batch.append(b"set %s%d 0 0 %d noreply\r\n%s\r\n" % (prefix, index, size, value))
+        if len(batch) == 500:
+            sock.sendall(b"".join(batch))
+            batch = []
+    sock.sendall(b"".join(batch) + b"version\r\n")
+    assert harness.read_until(sock, b"\r\n").startswith(b"VERSION ")
+
+
+# What the process holds besides the items: its code, thread stacks, buffers, the hash index and
+# the allocator's slack (README, "Memory").
+MEMORY_OVERHEAD_MIB = 48
+
+
+def test_filling_far_past_the_memory_limit_keeps_rss_bounded(server_factory):
+    server = server_factory("ours", options={"-m": "32"}, switches=[])
+    sock = server.connect()
+    # 240 MB of 4 KB values, then 40 MB of 100-byte ones, into 32 MB: the sizes change so that
+    # freed blocks of one size must serve the other.
+    _fill_noreply(sock, b"large", 60_000, 4096)
+    _fill_noreply(sock, b"small", 400_000, 100)
+    _fill_noreply(sock, b"again", 30_000, 4096)
+    stats = harness.parse_stats((sock.sendall(b"stats\r\n"), harness.read_until(sock, b"END\r\n"))[1])
+    assert int(stats["bytes"]) <= 32 * 1024 * 1024
+    assert int(stats["evictions"]) > 0
+    rss_mib = _rss_kib(server.proc.pid) / 1024
+    assert rss_mib <= 32 + MEMORY_OVERHEAD_MIB, f"RSS {rss_mib:.0f} MiB with -m 32"
+    sock.close()
