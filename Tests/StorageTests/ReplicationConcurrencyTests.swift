@@ -3,19 +3,12 @@ import Storage
 import Testing
 
 @Suite struct ReplicationConcurrencyTests {
-    /// The states one worker thread saw reported; written by that thread only, read after the join.
-    final class ThreadLogs: @unchecked Sendable {
-        var logs: [[RecordedState]]
-
-        init(count: Int) {
-            logs = Array(repeating: [], count: count)
-        }
-    }
-
     @Test func replayingReportedStatesInAnyOrderRebuildsTheSameContents() {
         let source = CacheHarness(shardCount: 8)
         let threads = 4
-        let collected = ThreadLogs(count: threads)
+        // Each thread's reported states; an array element written from several threads is a race on
+        // the array, so the writes take a lock.
+        let collected = Locked<[[RecordedState]]>(Array(repeating: [], count: threads))
         DispatchQueue.concurrentPerform(iterations: threads) { thread in
             let log = StateLog()
             var generator = SplitMix(seed: UInt64(thread) &+ 17)
@@ -38,9 +31,10 @@ import Testing
                 default: _ = source.get(key)
                 }
             }
-            collected.logs[thread] = log.states
+            let states = log.states
+            collected.withLock { $0[thread] = states }
         }
-        let states = collected.logs.flatMap { $0 }
+        let states = collected.withLock { $0 }.flatMap { $0 }
         #expect(Set(states.map(\.version)).count == states.count)
         var generator = SplitMix(seed: 5)
         let replica = CacheHarness(shardCount: 4)
