@@ -9,6 +9,8 @@
 #include <event2/thread.h>
 #include <event2/util.h>
 #include <sys/socket.h>
+#include <sys/eventfd.h>
+#include <sys/prctl.h>
 
 // Function-like libevent macros do not import into Swift; these wrappers carry their names.
 static inline struct event *evtimer_new_shim(struct event_base *base, event_callback_fn callback, void *arg) {
@@ -28,6 +30,17 @@ static inline int evtimer_add_shim(struct event *ev, const struct timeval *tv) {
 // server calls these fixed signatures instead.
 static inline int replicacache_accept(int fd) {
     return accept(fd, (struct sockaddr *)0, (socklen_t *)0);
+}
+
+// A non-blocking, close-on-exec eventfd: one counter that wakes a loop with one read to reset.
+static inline int replicacache_wake_eventfd(void) {
+    return eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+}
+
+// The calling thread's timer slack (prctl is variadic, which Swift cannot call): sleeps of this
+// thread end at most this many nanoseconds late (the default allows 50 microseconds).
+static inline int replicacache_set_timer_slack(unsigned long nanoseconds) {
+    return prctl(PR_SET_TIMERSLACK, nanoseconds, 0, 0, 0);
 }
 
 static inline int replicacache_getsockname(int fd, struct sockaddr_storage *address, socklen_t *length) {

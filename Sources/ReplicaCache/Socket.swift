@@ -58,17 +58,6 @@ enum Socket {
         return fd
     }
 
-    /// A non-blocking, close-on-exec pipe: (read end, write end).
-    static func makePipe() throws(ServerError) -> (Int32, Int32) {
-        var fds: [Int32] = [0, 0]
-        guard pipe(&fds) == 0 else { throw .eventLoop("pipe failed: \(String(cString: strerror(errno)))") }
-        for fd in fds {
-            makeNonBlocking(fd)
-            _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
-        }
-        return (fds[0], fds[1])
-    }
-
     /// Writes the front of `buffer` to a non-blocking socket until it is empty or the socket is
     /// full, and drops what went. Returns the bytes written, or nil when the connection failed.
     static func drain(_ buffer: ByteBuffer, to fd: Int32) -> Int? {
