@@ -10,16 +10,19 @@ public enum Command: Equatable, Sendable {
     case delete(key: Range<Int>, noreply: Bool)
     case arithmetic(ArithmeticRequest)
     case touch(key: Range<Int>, exptime: Int64, noreply: Bool)
-    /// `flush_all [delay] [noreply]`; `delay` is the raw protocol value (0 = now).
-    case flushAll(delay: Int64, noreply: Bool)
+    /// `flush_all [delay] [noreply]`; `delay` is the raw protocol value (0 = now), nil when it is
+    /// not a number: memcached counts such a flush and refuses it (as not allowed under `-F`,
+    /// else as an invalid exptime).
+    case flushAll(delay: Int64?, noreply: Bool)
     case version
     case verbosity(level: Int, noreply: Bool)
     case quit
     /// `shutdown [graceful]`; memcached accepts it only when started with `-A`.
     case shutdown(graceful: Bool)
     case stats(StatsGroup)
-    /// `lru_crawler metadump all|hash|<keys>`; only `all` is served.
-    case lruCrawlerMetadump(all: Bool)
+    /// `lru_crawler metadump all|hash|<class ids>`: `selection` spans the last token, read with
+    /// `MetadumpSelection` once the server knows dumping is allowed (memcached checks `-X` first).
+    case lruCrawlerMetadump(selection: Range<Int>)
     /// A storage command whose item would exceed the item size limit. Reply
     /// `SERVER_ERROR object too large for cache` (nothing under `noreply`); for `set` memcached also
     /// unlinks the existing item. Then discard the next `swallow` bytes as they arrive (the data block).

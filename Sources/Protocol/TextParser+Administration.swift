@@ -4,14 +4,11 @@ extension TextParser {
         let tokens = line.tokens()
         guard tokens.count <= 3 else { return line.reject(.unknownCommand) }
         let noreply = tokens.lastIsNoreply
-        var delay: Int32 = 0
+        var delay: Int64? = 0
         if tokens.count != (noreply ? 2 : 1) {
-            guard let value = line.base.parseInt32(tokens[1]) else {
-                return line.reject(.invalidExptime, noreply: noreply)
-            }
-            delay = value
+            delay = line.base.parseInt32(tokens[1]).map(Int64.init)
         }
-        return line.accept(.flushAll(delay: Int64(delay), noreply: noreply))
+        return line.accept(.flushAll(delay: delay, noreply: noreply))
     }
 
     /// `verbosity <level> [noreply]`; a third token that is not `noreply` is ignored.
@@ -76,6 +73,6 @@ extension TextParser {
         guard tokens.count == 3 && line.base.matches(tokens[1], "metadump") else {
             return line.reject(.unknownCommand)
         }
-        return line.accept(.lruCrawlerMetadump(all: line.base.matches(tokens[2], "all")))
+        return line.accept(.lruCrawlerMetadump(selection: tokens[2]))
     }
 }

@@ -65,6 +65,11 @@ extension CommandExecutor {
             if !request.quiet { output.appendBinaryHeader(opcode: opcode, opaque: opaque) }
             return .close
         case .flush(let delay):
+            // Unlike the text protocol, memcached does not count a binary flush it refuses.
+            guard server.settings.flushEnabled else {
+                output.appendBinaryError(.authenticationError, opcode: opcode, opaque: opaque)
+                return .proceed
+            }
             statistics.add(.cmdFlush)
             _ = cache.flushAll(delay: delay) { records?.append($0) }
             if !request.quiet { output.appendBinaryHeader(opcode: opcode, opaque: opaque) }

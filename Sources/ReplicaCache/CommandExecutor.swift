@@ -52,6 +52,14 @@ struct CommandExecutor {
             reply(touched ? "TOUCHED\r\n" : "NOT_FOUND\r\n", unless: noreply, to: output)
         case .flushAll(let delay, let noreply):
             statistics.add(.cmdFlush)
+            guard server.settings.flushEnabled else {
+                reply("CLIENT_ERROR flush_all not allowed\r\n", unless: noreply, to: output)
+                return .proceed
+            }
+            guard let delay else {
+                reply("CLIENT_ERROR invalid exptime argument\r\n", unless: noreply, to: output)
+                return .proceed
+            }
             _ = cache.flushAll(delay: delay) { records?.append($0) }
             reply("OK\r\n", unless: noreply, to: output)
         case .version:
@@ -68,9 +76,9 @@ struct CommandExecutor {
             return .close
         case .stats(let group):
             StatsReporter(server: server).report(group, client: client, to: output)
-        case .lruCrawlerMetadump(let all):
-            guard all else {
-                output.append("CLIENT_ERROR bad command line format\r\n")
+        case .lruCrawlerMetadump(let selection):
+            guard server.settings.dumpEnabled else {
+                output.append("ERROR metadump not allowed\r\n")
                 return .proceed
             }
             // memcached streams the dump on the connection and so refuses it behind unwritten replies.
@@ -78,7 +86,15 @@ struct CommandExecutor {
                 output.append("ERROR cannot pipeline other commands before metadump\r\n")
                 return .proceed
             }
-            MetadumpWriter(cache: cache).write(to: output)
+            guard let classes = MetadumpSelection(UnsafeRawBufferPointer(rebasing: request[selection])) else {
+                output.append("BADCLASS invalid class id\r\n")
+                return .proceed
+            }
+            if case .classes(let ids) = classes, ids.isEmpty {
+                output.append("NOTSTARTED no items to crawl\r\n")
+                return .proceed
+            }
+            MetadumpWriter(cache: cache).write(classes, to: output)
         case .meta(let meta):
             return self.meta(meta, request: request, output: output)
         }

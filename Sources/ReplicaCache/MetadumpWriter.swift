@@ -1,12 +1,13 @@
 import Protocol
 import Storage
 
-/// `lru_crawler metadump all`: one line per live item, in memcached's format.
+/// `lru_crawler metadump`: one line per live item of the selected size classes, in memcached's format.
 struct MetadumpWriter {
     let cache: Cache
 
-    func write(to output: ByteBuffer) {
+    func write(_ selection: MetadumpSelection, to output: ByteBuffer) {
         cache.forEachItem { item in
+            guard selection.includes(sizeClass: item.sizeClass) else { return }
             output.append("key=")
             for byte in item.key {
                 if Self.isUnreserved(byte) {
@@ -27,7 +28,7 @@ struct MetadumpWriter {
             output.append(" cls=")
             output.appendDecimal(item.sizeClass)
             output.append(" size=")
-            output.appendDecimal(item.totalSize)
+            output.appendDecimal(item.memcachedSize)
             output.append(UInt8(ascii: "\n"))
         }
         output.append("END\r\n")

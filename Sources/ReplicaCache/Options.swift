@@ -53,6 +53,13 @@ struct Options: ParsableCommand {
     @Flag(name: [.customShort("A"), .customLong("enable-shutdown")], help: "Allow the shutdown command.")
     var enableShutdown = false
 
+    @Flag(name: [.customShort("F"), .customLong("disable-flush-all")], help: "Refuse flush_all.")
+    var disableFlushAll = false
+
+    @Flag(
+        name: [.customShort("X"), .customLong("disable-dumping")], help: "Refuse lru_crawler metadump.")
+    var disableDumping = false
+
     @Flag(name: [.customShort("V"), .customLong("version")], help: "Print the version and exit.")
     var printVersion = false
 
@@ -144,6 +151,8 @@ struct Options: ParsableCommand {
             requestsPerEvent: maxRequestsPerEvent)
         try authentication(&settings)
         settings.idleTimeout = try idleTimeout()
+        settings.flushEnabled = !disableFlushAll
+        settings.dumpEnabled = !disableDumping
         return settings
     }
 

@@ -27,4 +27,8 @@ struct Settings: Sendable {
     var passwords: PasswordFile?
     /// memcached's `-o idle_timeout`: seconds without a request before a connection is closed; 0 never.
     var idleTimeout = 0
+    /// memcached's `-F` turns this off: `flush_all` and binary FLUSH are refused.
+    var flushEnabled = true
+    /// memcached's `-X` turns this off: `lru_crawler metadump` is refused.
+    var dumpEnabled = true
 }

@@ -128,8 +128,8 @@ struct StatsReporter {
         line("auth_enabled_ascii", settings.authFile ?? "no", output)
         line("item_size_max", settings.itemSizeMax, output)
         line("maxconns_fast", "yes", output)
-        line("flush_enabled", "yes", output)
-        line("dump_enabled", "yes", output)
+        line("flush_enabled", settings.flushEnabled ? "yes" : "no", output)
+        line("dump_enabled", settings.dumpEnabled ? "yes" : "no", output)
         line("idle_timeout", server.settings.idleTimeout, output)
     }
 

@@ -24,3 +24,10 @@ public struct ItemView {
     /// The data followed by `\r\n`.
     public var valueWithTerminator: UnsafeRawBufferPointer
 }
+
+extension ItemView {
+    /// memcached's own size of this item (`ntotal`), which `lru_crawler metadump` reports.
+    public var memcachedSize: Int {
+        ItemBlock.memcachedItemSize(keyLength: key.count, flags: flags, valueLength: value.count)
+    }
+}
