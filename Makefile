@@ -43,7 +43,7 @@ unit: build
 	$(SWIFT) test --skip-build
 
 integration: build java-client
-	IT_REQUIRE_OURS=1 IT_REQUIRE_JAVA=1 REPLICACACHE_BIN=$(CURDIR)/$(DEBUG_BIN) \
+	IT_REQUIRE_OURS=1 IT_REQUIRE_JAVA=1 IT_REQUIRE_NUTCRACKER=1 REPLICACACHE_BIN=$(CURDIR)/$(DEBUG_BIN) \
 		$(PYTHON) -m pytest Tests/IntegrationTests -q
 
 # The spymemcached client checks (Tests/Java, run by test_spymemcached.py): plain javac against

@@ -387,3 +387,13 @@ def show(data, limit=600):
     if len(data) > limit:
         return repr(data[:limit // 2]) + f" ...<{len(data)} bytes>... " + repr(data[-limit // 2:])
     return repr(data)
+
+
+def doc_code_block(relative_path, marker):
+    """The fenced code block that follows `<!-- marker ...-->` in a document of
+    the repo, so that tests run the snippets users copy."""
+    text = (REPO_ROOT / relative_path).read_text()
+    found = re.search(r"<!-- " + re.escape(marker) + r"\b[^>]*-->\n```\w*\n(.*?)```", text, flags=re.S)
+    if found is None:
+        raise AssertionError(f"no code block marked {marker!r} in {relative_path}")
+    return found.group(1)

@@ -327,6 +327,44 @@ def wait_converged(a, b, timeout=CONVERGE_TIMEOUT):
         time.sleep(0.1)
 
 
+# -- keys sharded over several pairs -----------------------------------------
+
+def read_all(port, keys, batch=500):
+    """{key: value} of every key found, by multi-gets of `batch` keys."""
+    with Client(port, timeout=20.0) as c:
+        return {k: v[1] for k, v in c.get_many(keys, batch=batch).items()}
+
+
+def wait_replicated(pairs, timeout=CONVERGE_TIMEOUT):
+    """Bounded wait until every pair's links stream with zero lag."""
+    for pair in pairs:
+        wait_for(lambda: lag_zero(pair.a) and lag_zero(pair.b), timeout,
+                 "both links of the pair streaming with zero lag",
+                 detail=lambda: f"a: {pair.a.repl()}\nb: {pair.b.repl()}")
+
+
+def placement(pairs, items):
+    """{pair name: set of keys} of `pairs` ({name: Pair}), after checking that
+    every key of `items` is on both nodes of exactly one pair with its value,
+    and on no other node."""
+    keys = list(items)
+    held = {(name, node.name): read_all(node.port, keys)
+            for name, pair in pairs.items() for node in (pair.a, pair.b)}
+    on_pair = {name: set() for name in pairs}
+    problems = []
+    for key, value in items.items():
+        where = sorted(place for place, found in held.items() if key in found)
+        wrong = [place for place in where if held[place][key] != value]
+        owners = {name for name, _ in where}
+        if wrong or len(owners) != 1 or len(where) != 2:
+            problems.append(f"{key}: on {where}, wrong value on {wrong}")
+        else:
+            on_pair[owners.pop()].add(key)
+    assert not problems, (f"{len(problems)} of {len(items)} keys misplaced, e.g.\n"
+                          + "\n".join(problems[:10]))
+    return on_pair
+
+
 # -- a TCP proxy that can cut the link ---------------------------------------
 
 class CutProxy:
