@@ -335,11 +335,18 @@ def read_all(port, keys, batch=500):
         return {k: v[1] for k, v in c.get_many(keys, batch=batch).items()}
 
 
+def refilled(node):
+    """Streaming, caught up, and no full resync into this node under way (a
+    restarted node serves while its peer refills it)."""
+    return lag_zero(node) and node.repl().get("repl_resync_in_progress") == "0"
+
+
 def wait_replicated(pairs, timeout=CONVERGE_TIMEOUT):
-    """Bounded wait until every pair's links stream with zero lag."""
+    """Bounded wait until every pair's links stream with zero lag and neither
+    node is being refilled."""
     for pair in pairs:
-        wait_for(lambda: lag_zero(pair.a) and lag_zero(pair.b), timeout,
-                 "both links of the pair streaming with zero lag",
+        wait_for(lambda: refilled(pair.a) and refilled(pair.b), timeout,
+                 "both links of the pair streaming with zero lag, no resync under way",
                  detail=lambda: f"a: {pair.a.repl()}\nb: {pair.b.repl()}")
 
 

@@ -31,7 +31,7 @@ def make_items(count=KEY_COUNT, version="v1"):
             for i in range(count)}
 
 
-def test_hash_client_places_by_pair_name_and_fails_over_inside_the_pair():
+def test_hash_client_places_by_name_and_fails_over_to_the_second_node():
     binary = _ours_binary_or_skip()
     doc = doc_namespace()
     pairs = {name: ph.Pair(binary=binary) for name in PAIR_NAMES}

@@ -51,7 +51,7 @@ def doc_failover(first_port, second_port):
     return namespace["on_pairs"]
 
 
-def test_twemproxy_pools_over_pairs_survive_kill9_of_a_node():
+def test_twemproxy_pools_survive_kill9_of_a_first_node():
     binary = _ours_binary_or_skip()
     nutcracker_binary = th.nutcracker_bin_or_skip()
     pairs = {"pairA": ph.Pair(binary=binary), "pairB": ph.Pair(binary=binary)}
@@ -121,7 +121,7 @@ def test_twemproxy_pools_over_pairs_survive_kill9_of_a_node():
             pair.stop()
 
 
-def test_twemproxy_adding_a_pair_moves_keys_only_to_it():
+def test_twemproxy_adding_a_shard_moves_keys_only_to_it():
     """ketama over server names: growing from two pairs to three moves about a
     third of the keys, every one of them to the new pair. One node stands for
     each pair: placement depends on the names only."""
