@@ -53,6 +53,22 @@ struct Options: ParsableCommand {
     @Flag(name: [.customShort("A"), .customLong("enable-shutdown")], help: "Allow the shutdown command.")
     var enableShutdown = false
 
+    @Option(
+        name: [.customShort("f"), .customLong("slab-growth-factor")],
+        help: "Size class growth factor, as memcached's slab chunks (reported in stats items/slabs).")
+    var slabGrowthFactor: String = "1.25"
+
+    @Option(
+        name: [.customShort("n"), .customLong("slab-min-size")], parsing: .unconditional,
+        help: "Smallest size class's room for key, value and flags, in bytes.")
+    var slabMinimumSize: String = "48"
+
+    @Flag(name: [.customShort("r"), .customLong("enable-coredumps")], help: "Raise the core file size limit.")
+    var enableCoreDumps = false
+
+    @Flag(name: [.customShort("k"), .customLong("lock-memory")], help: "Lock all paged memory (mlockall).")
+    var lockMemory = false
+
     @Flag(name: [.customShort("F"), .customLong("disable-flush-all")], help: "Refuse flush_all.")
     var disableFlushAll = false
 
@@ -151,9 +167,23 @@ struct Options: ParsableCommand {
             requestsPerEvent: maxRequestsPerEvent)
         try authentication(&settings)
         settings.idleTimeout = try idleTimeout()
+        try sizeClasses(&settings)
         settings.flushEnabled = !disableFlushAll
         settings.dumpEnabled = !disableDumping
         return settings
+    }
+
+    /// `-f` and `-n`, read and refused as memcached reads them (`atof`/`atoi`: text that is not a
+    /// number counts as 0). A negative `-n` memcached takes; one that leaves no room at all is refused.
+    private func sizeClasses(_ settings: inout Settings) throws {
+        guard let factor = Double(slabGrowthFactor), factor > 1 else {
+            throw ValidationError("Factor must be greater than 1")
+        }
+        guard let minimum = Int(slabMinimumSize), minimum != 0, minimum > -48 else {
+            throw ValidationError("Chunk size must be greater than 0")
+        }
+        settings.sizeClassGrowthFactor = factor
+        settings.sizeClassMinimumDataSize = minimum
     }
 
     /// `-o idle_timeout=N`: close connections that sent nothing for N seconds (0, the default, never).

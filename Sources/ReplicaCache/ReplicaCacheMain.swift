@@ -42,6 +42,8 @@ enum ReplicaCacheMain {
             return handler
         }
         let logger = Logger(label: "replicacache")
+        if options.enableCoreDumps { try ProcessLimits.enableCoreDumps() }
+        if options.lockMemory { ProcessLimits.lockMemory() }
         signal(SIGPIPE, SIG_IGN)
         raiseDescriptorLimit(to: settings.maxConnections + 5 * settings.threadCount + 64, logger: logger)
         let server = try Server(settings: settings, logger: logger)

@@ -40,11 +40,13 @@ final class ServerState: @unchecked Sendable {
         self.shutdownRequest = shutdownRequest
         let shards = max(64, (settings.threadCount * 16).nextPowerOfTwo)
         let nodeID = settings.replication.map { ReplicationLink.nodeID(forName: $0.nodeName) } ?? 0
+        var configuration = CacheConfiguration(
+            memoryLimit: settings.memoryLimit, itemSizeMax: settings.itemSizeMax,
+            evictionEnabled: settings.evictionsEnabled, shardCount: shards)
+        configuration.sizeClassGrowthFactor = settings.sizeClassGrowthFactor
+        configuration.sizeClassMinimumDataSize = settings.sizeClassMinimumDataSize
         self.cache = Cache(
-            configuration: CacheConfiguration(
-                memoryLimit: settings.memoryLimit, itemSizeMax: settings.itemSizeMax,
-                evictionEnabled: settings.evictionsEnabled, shardCount: shards),
-            clock: clock, versions: VersionClock(nodeID: nodeID, clock: clock))
+            configuration: configuration, clock: clock, versions: VersionClock(nodeID: nodeID, clock: clock))
     }
 
     func attach(workers: [Worker], listeningPort: UInt16, link: ReplicationLink?) {

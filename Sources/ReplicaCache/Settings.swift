@@ -27,6 +27,10 @@ struct Settings: Sendable {
     var passwords: PasswordFile?
     /// memcached's `-o idle_timeout`: seconds without a request before a connection is closed; 0 never.
     var idleTimeout = 0
+    /// memcached's `-f`, for the size classes `stats items`/`stats slabs` report.
+    var sizeClassGrowthFactor = 1.25
+    /// memcached's `-n`.
+    var sizeClassMinimumDataSize = 48
     /// memcached's `-F` turns this off: `flush_all` and binary FLUSH are refused.
     var flushEnabled = true
     /// memcached's `-X` turns this off: `lru_crawler metadump` is refused.

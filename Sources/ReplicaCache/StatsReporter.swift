@@ -55,6 +55,13 @@ struct StatsReporter {
         line(name, UInt64(max(0, value)), output)
     }
 
+    /// `%.2f`, as memcached prints its growth factor (C's rounding, not Swift's).
+    private static func twoDecimals(_ value: Double) -> String {
+        var text = [CChar](repeating: 0, count: 32)
+        let length = withVaList([value]) { vsnprintf(&text, text.count, "%.2f", $0) }
+        return String(decoding: text.prefix(Int(max(length, 0))).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
     private func line(_ name: String, _ value: String, _ output: ByteBuffer) {
         output.append("STAT ")
         output.append(name)
@@ -119,6 +126,8 @@ struct StatsReporter {
         line("verbosity", server.verbosity.load(ordering: .relaxed), output)
         line("evictions", settings.evictionsEnabled ? "on" : "off", output)
         line("shutdown_command", settings.shutdownEnabled ? "yes" : "no", output)
+        line("growth_factor", Self.twoDecimals(settings.sizeClassGrowthFactor), output)
+        line("chunk_size", String(settings.sizeClassMinimumDataSize), output)  // memcached prints a negative -n
         line("num_threads", settings.threadCount, output)
         line("reqs_per_event", settings.requestsPerEvent, output)
         line("cas_enabled", "yes", output)

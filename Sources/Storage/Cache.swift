@@ -49,7 +49,9 @@ public final class Cache: @unchecked Sendable {
         self.versions = versions ?? VersionClock(nodeID: 0, clock: clock)
         shardMask = shardCount - 1
         accountant = MemoryAccountant(limit: configuration.memoryLimit)
-        sizeClasses = SizeClassTable(itemSizeMax: configuration.itemSizeMax)
+        sizeClasses = SizeClassTable(
+            itemSizeMax: configuration.itemSizeMax, growthFactor: configuration.sizeClassGrowthFactor,
+            minimumDataSize: configuration.sizeClassMinimumDataSize)
         let classCount = sizeClasses.count
         shards = ShardTable(count: shardCount) { _ in
             Shard(classCount: classCount, initialBuckets: Self.initialBucketsPerShard)

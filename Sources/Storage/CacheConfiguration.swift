@@ -10,6 +10,10 @@ public struct CacheConfiguration: Sendable {
     public var shardCount: Int
     /// Seconds a deleted key keeps its tombstone, so an older replicated write cannot bring it back.
     public var tombstoneLifetime: Int64
+    /// memcached's `-f`: how much each size class's chunk is larger than the last one's.
+    public var sizeClassGrowthFactor = 1.25
+    /// memcached's `-n`: the smallest chunk's room for key, value and flags, beyond the item header.
+    public var sizeClassMinimumDataSize = 48
 
     public init(
         memoryLimit: Int = 64 << 20, itemSizeMax: Int = 1 << 20, evictionEnabled: Bool = true, shardCount: Int = 64,

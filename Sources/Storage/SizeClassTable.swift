@@ -1,9 +1,9 @@
-/// memcached's slab classes, used only to report items by size: chunks start at 96 bytes and grow by 1.25,
-/// 8-byte aligned, up to half the largest item; one last class holds everything bigger.
+/// memcached's slab classes, used only to report items by size: chunks start at memcached's 48-byte
+/// item header plus `-n` bytes (96 by default) and grow by `-f` (1.25), 8-byte aligned, up to half the
+/// largest item; one last class holds everything bigger.
 final class SizeClassTable: Sendable {
     static let pageSize = 1 << 20
-    private static let smallestChunk = 96
-    private static let growthFactor = 1.25
+    private static let itemHeaderSize = 48
     private static let alignment = 8
     private static let maximumClassCount = 63
 
@@ -11,15 +11,16 @@ final class SizeClassTable: Sendable {
     let chunkSizes: [Int]
     let pageSize: Int
 
-    init(itemSizeMax: Int) {
-        let largestChunk = max(itemSizeMax / 2, Self.smallestChunk)
+    init(itemSizeMax: Int, growthFactor: Double = 1.25, minimumDataSize: Int = 48) {
+        let smallestChunk = max(Self.itemHeaderSize + minimumDataSize, Self.alignment)
+        let largestChunk = max(itemSizeMax / 2, smallestChunk)
         var sizes: [Int] = []
-        var size = Self.smallestChunk
+        var size = smallestChunk
         while sizes.count < Self.maximumClassCount - 1 {
-            if Double(size) >= Double(largestChunk) / Self.growthFactor { break }
+            if Double(size) >= Double(largestChunk) / growthFactor { break }
             if size % Self.alignment != 0 { size += Self.alignment - size % Self.alignment }
             sizes.append(size)
-            size = Int(Double(size) * Self.growthFactor)
+            size = Int(Double(size) * growthFactor)
         }
         sizes.append(largestChunk)
         chunkSizes = sizes

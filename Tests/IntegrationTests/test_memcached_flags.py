@@ -1,8 +1,11 @@
-"""memcached's -F (no flush_all) and -X (no metadump), and metadump's class selection, side by
-side with Debian memcached: the same requests, the same reply bytes."""
+"""memcached's -F (no flush_all), -X (no metadump), -f/-n (size classes), -r and -k, and
+metadump's class selection, side by side with Debian memcached: the same requests, the same reply
+bytes."""
 
+import os
 import re
 import struct
+import subprocess
 
 import pytest
 
@@ -107,3 +110,51 @@ def test_metadump_selects_size_classes_like_memcached(server_factory):
     assert ours[b","] == [b"", b"NOTSTARTED no items to crawl\r"]
     # The item lines and END\r\n (split at \n: "END\r" and an empty tail).
     assert len(ours[b"SMALL,LARGE"]) == 4 and len(ours[b"SMALL"]) == len(ours[b"LARGE"]) == 3
+
+
+def slab_chunk_sizes(server):
+    return {name: value for name, value in server.stats(b"slabs").items() if name.endswith(":chunk_size")}
+
+
+@pytest.mark.parametrize("factor, minimum", [("2", "100"), ("1.05", "48"), ("1.125", "8"), ("3.5", "-5")])
+def test_growth_factor_and_chunk_size_shape_the_size_classes_like_memcached(server_factory, factor, minimum):
+    results = []
+    for kind in ("memcached", "ours"):
+        server = server_factory(kind, options={"-f": factor, "-n": minimum})
+        sizes = [1, 50, 100, 300, 1000, 5000, 20000, 100000]
+        server.exchange(b"".join(b"set k%d 0 0 %d\r\n%s\r\n" % (n, n, b"x" * n) for n in sizes))
+        settings = server.stats(b"settings")
+        classes = sorted(re.findall(rb"key=(k\d+) .* cls=(\d+) ", server.exchange(b"lru_crawler metadump all\r\n")))
+        results.append((settings["growth_factor"], settings["chunk_size"], slab_chunk_sizes(server), classes))
+    assert results[0] == results[1]
+    assert len(results[1][2]) >= 4, "the items must spread over several classes"
+
+
+@pytest.mark.parametrize("args, message", [
+    (["-f", "1"], "Factor must be greater than 1"),
+    (["-f", "0.5"], "Factor must be greater than 1"),
+    (["-f", "abc"], "Factor must be greater than 1"),
+    (["-n", "0"], "Chunk size must be greater than 0"),
+    (["-n", "abc"], "Chunk size must be greater than 0"),
+])
+def test_bad_growth_factor_or_chunk_size_is_refused_with_memcacheds_message(args, message):
+    ours = subprocess.run([harness.replicacache_bin(), *args], capture_output=True, text=True, timeout=10)
+    reference = subprocess.run([harness.memcached_bin(), "-u", "nobody", *args], capture_output=True, text=True,
+                               timeout=10)
+    assert reference.returncode != 0 and message in reference.stderr
+    # Refusals of the command line exit 2, as every other one of ours does.
+    assert ours.returncode == 2 and message in ours.stderr
+
+
+def test_enable_coredumps_lifts_the_core_limit(server_factory):
+    server = server_factory("ours", switches=SWITCHES + ["-r"])
+    with open(f"/proc/{server.proc.pid}/limits") as limits:
+        core = next(line for line in limits if line.startswith("Max core file size"))
+    hard = os.popen("ulimit -H -c").read().strip()
+    expected = "unlimited" if hard == "unlimited" else hard
+    assert core.split()[4] == expected, core
+
+
+def test_lock_memory_starts_and_serves_whether_or_not_mlockall_succeeds(server_factory):
+    server = server_factory("ours", switches=SWITCHES + ["-k"])
+    assert server.call(b"set k 0 0 1\r\nv\r\nget k\r\n", until=b"END\r\n") == b"STORED\r\nVALUE k 0 1\r\nv\r\nEND\r\n"
