@@ -8,6 +8,8 @@
 #include <event2/event.h>
 #include <event2/thread.h>
 #include <event2/util.h>
+#include <event2/http.h>
+#include <event2/buffer.h>
 #include <sys/socket.h>
 #include <sys/eventfd.h>
 #include <sys/prctl.h>

@@ -98,6 +98,9 @@ struct Options: ParsableCommand {
         help: "Require authentication with the user:password lines of this file.")
     var authFile: String?
 
+    @Option(name: .customLong("metrics-port"), help: "Serve /metrics (Prometheus) and /health on this port.")
+    var metricsPort: Int?
+
     @Option(name: .customLong("peer"), help: "The peer node's client address, HOST:PORT: replicate with it.")
     var peer: String?
 
@@ -168,6 +171,10 @@ struct Options: ParsableCommand {
         try authentication(&settings)
         settings.idleTimeout = try idleTimeout()
         try sizeClasses(&settings)
+        if let metricsPort {
+            guard (1...65535).contains(metricsPort) else { throw ValidationError("--metrics-port must be 1-65535") }
+            settings.metricsPort = UInt16(metricsPort)
+        }
         settings.flushEnabled = !disableFlushAll
         settings.dumpEnabled = !disableDumping
         return settings

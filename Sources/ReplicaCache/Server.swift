@@ -34,9 +34,13 @@ final class Server {
         state = ServerState(settings: settings, clock: clock) { _ in wake.fire() }
         listener = Listener(fd: fd, server: state, base: base)
         shutdownWake = wake
+        metrics = try settings.metricsPort.map { port throws(ServerError) in
+            try MetricsEndpoint(base: base, host: settings.listenAddress, port: port, server: state)
+        }
     }
 
     private var shutdownWake: WakeSignal?
+    private var metrics: MetricsEndpoint?
 
     var port: UInt16 { Socket.localPort(listener.fd) }
 
@@ -77,6 +81,7 @@ final class Server {
         link?.stop()
         for thread in threads { pthread_join(thread, nil) }
         for event in events { event_free(event) }
+        metrics?.close()
         shutdownWake?.disarm()
         CallbackContext<Server>.release(context)
         logger.info("stopped")

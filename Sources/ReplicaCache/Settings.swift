@@ -31,6 +31,8 @@ struct Settings: Sendable {
     var sizeClassGrowthFactor = 1.25
     /// memcached's `-n`.
     var sizeClassMinimumDataSize = 48
+    /// `--metrics-port`: where `/metrics` and `/health` are served, on the `-l` address.
+    var metricsPort: UInt16?
     /// memcached's `-F` turns this off: `flush_all` and binary FLUSH are refused.
     var flushEnabled = true
     /// memcached's `-X` turns this off: `lru_crawler metadump` is refused.

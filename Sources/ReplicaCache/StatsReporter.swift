@@ -87,6 +87,9 @@ struct StatsReporter {
         line("curr_connections", server.currentConnections.load(ordering: .relaxed), output)
         line("total_connections", server.totalConnections.load(ordering: .relaxed), output)
         line("rejected_connections", server.rejectedConnections.load(ordering: .relaxed), output)
+        // Past -c a connection is refused with an error (memcached's maxconns_fast); the listener is never disabled.
+        line("listen_disabled_num", 0, output)
+        line("time_in_listen_disabled_us", 0, output)
         line("connection_structures", server.currentConnections.load(ordering: .relaxed), output)
         line("reserved_fds", server.reservedDescriptors, output)
         for counter in [Counter.cmdGet, .cmdSet, .cmdFlush, .cmdTouch, .cmdMeta] {
