@@ -351,6 +351,7 @@ final class ClientConnection {
 
     func close() {
         guard !closed else { return }
+        worker.server.logger.debug("connection closed", metadata: ["fd": "\(fd)", "worker": "\(worker.index)"])
         detach {
             Glibc.close(fd)
         }

@@ -40,7 +40,7 @@ final class IncomingReplication {
         let space = input.writableSpace(minimum: 64 * 1024)
         let received = read(fd, space.baseAddress, space.count)
         if received == 0 || (received < 0 && errno != EAGAIN && errno != EINTR) {
-            link.logger.info("incoming replication connection closed", metadata: ["fd": "\(fd)"])
+            link.logger.notice("incoming replication connection closed", metadata: ["fd": "\(fd)"])
             close()
             return
         }
@@ -67,7 +67,7 @@ final class IncomingReplication {
             case .send(let bytes):
                 output.append(bytes)
             case .handshakeCompleted(let peerName, let authenticated):
-                link.logger.info(
+                link.logger.notice(
                     "incoming replication link up",
                     metadata: ["peer": "\(peerName)", "authenticated": "\(authenticated)"])
                 if let peerID { link.incomingIdentified(self, peer: peerID) }

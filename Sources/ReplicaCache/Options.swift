@@ -98,6 +98,9 @@ struct Options: ParsableCommand {
         help: "Require authentication with the user:password lines of this file.")
     var authFile: String?
 
+    @Option(name: .customLong("log-file"), help: "Log here instead of standard error; SIGHUP reopens it.")
+    var logFile: String?
+
     @Option(name: .customLong("metrics-port"), help: "Serve /metrics (Prometheus) and /health on this port.")
     var metricsPort: Int?
 

@@ -29,24 +29,23 @@ enum ReplicaCacheMain {
     }
 
     private static func start(_ settings: Settings, options: Options) throws -> Int32 {
+        // No -v: warnings and the replication link's events; -v everything informational; -vv
+        // connection opens and closes; -vvv everything.
         let level: Logger.Level =
             switch settings.verbosity {
-            case 0: .warning
+            case 0: .notice
             case 1: .info
             case 2: .debug
             default: .trace
             }
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
-        }
+        let destination = try LogDestination(path: options.logFile)
+        LoggingSystem.bootstrap { _ in KeyValueLogHandler(destination: destination, logLevel: level) }
         let logger = Logger(label: "replicacache")
         if options.enableCoreDumps { try ProcessLimits.enableCoreDumps() }
         if options.lockMemory { ProcessLimits.lockMemory() }
         signal(SIGPIPE, SIG_IGN)
         raiseDescriptorLimit(to: settings.maxConnections + 5 * settings.threadCount + 64, logger: logger)
-        let server = try Server(settings: settings, logger: logger)
+        let server = try Server(settings: settings, logger: logger, logDestination: destination)
         try server.bind()
         if options.daemonize, daemon(1, 0) != 0 {
             throw ServerError.configuration("failed to daemonize: \(String(cString: strerror(errno)))")

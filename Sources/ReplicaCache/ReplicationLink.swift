@@ -156,7 +156,7 @@ final class ReplicationLink: @unchecked Sendable {
     }
 
     fileprivate func run() {
-        logger.info(
+        logger.notice(
             "replication starting",
             metadata: [
                 "peer": "\(configuration.peerAddress)", "node": "\(configuration.identity.name)",
@@ -237,7 +237,7 @@ final class ReplicationLink: @unchecked Sendable {
     /// A peer that redialed before its old connection was seen to die: the old one goes.
     func incomingIdentified(_ connection: IncomingReplication, peer: UInt32) {
         for other in Array(incoming.values) where other !== connection && other.peerID == peer {
-            logger.info("closing a stale replication connection", metadata: ["fd": "\(other.fd)"])
+            logger.notice("closing a stale replication connection", metadata: ["fd": "\(other.fd)"])
             other.close()
         }
     }
@@ -274,7 +274,7 @@ final class ReplicationLink: @unchecked Sendable {
             precondition(copied == length, "backlog no longer holds what the stream asked for")
             return peer.flush()
         case .startFullSync(let offset):
-            logger.info("full resync to peer starts", metadata: ["offset": "\(offset)"])
+            logger.notice("full resync to peer starts", metadata: ["offset": "\(offset)"])
             if let mark = cache.flushMark, let peer { FrameEncoder.appendFlush(mark, to: peer.output) }
             return nil
         case .sendWalkChunk(let shard, let startBucket, let limit):
@@ -287,7 +287,7 @@ final class ReplicationLink: @unchecked Sendable {
             if let failure = peer.flush() { return failure }
             return .walkChunkSent(nextBucket: next, bytes: bytes)
         case .handshakeCompleted(let peerName, let authenticated, let mode):
-            logger.info(
+            logger.notice(
                 "replication link up",
                 metadata: ["peer": "\(peerName)", "authenticated": "\(authenticated)", "resync": "\(mode)"])
             return nil

@@ -11,6 +11,7 @@ final class Server {
 
     private let settings: Settings
     private let logger: Logger
+    private let logDestination: LogDestination
     private let base: OpaquePointer
     private let clock = SystemClock()
     private var state: ServerState!
@@ -20,9 +21,10 @@ final class Server {
     private var context: UnsafeMutableRawPointer?
     private var stopping = false
 
-    init(settings: Settings, logger: Logger) throws(ServerError) {
+    init(settings: Settings, logger: Logger, logDestination: LogDestination) throws(ServerError) {
         self.settings = settings
         self.logger = logger
+        self.logDestination = logDestination
         guard let base = event_base_new() else { throw .eventLoop("event_base_new failed") }
         self.base = base
     }
@@ -31,7 +33,7 @@ final class Server {
     func bind() throws(ServerError) {
         let fd = try Socket.listen(host: settings.listenAddress, port: settings.port, backlog: settings.listenBacklog)
         let wake = try WakeSignal(base: base)
-        state = ServerState(settings: settings, clock: clock) { _ in wake.fire() }
+        state = ServerState(settings: settings, clock: clock, logger: logger) { _ in wake.fire() }
         listener = Listener(fd: fd, server: state, base: base)
         shutdownWake = wake
         metrics = try settings.metricsPort.map { port throws(ServerError) in
@@ -68,13 +70,16 @@ final class Server {
             event_add(event, nil)
             events.append(event)
         }
+        let hangUp = evsignal_new_shim(base, SIGHUP, onHangUp, context)
+        event_add(hangUp, nil)
+        events.append(hangUp)
         let tick = event_new(base, -1, Int16(EV_PERSIST), onTick, context)
         var interval = Self.tickInterval
         event_add(tick, &interval)
         events.append(tick)
         shutdownWake?.arm(onShutdownCommand, context: context)
         listener.start()
-        logger.info("listening", metadata: ["port": "\(port)", "threads": "\(settings.threadCount)"])
+        logger.notice("listening", metadata: ["port": "\(port)", "threads": "\(settings.threadCount)"])
         event_base_dispatch(base)
 
         for worker in workers { worker.stop() }
@@ -84,21 +89,34 @@ final class Server {
         metrics?.close()
         shutdownWake?.disarm()
         CallbackContext<Server>.release(context)
-        logger.info("stopped")
+        logger.notice("stopped")
         return 0
     }
 
     fileprivate func stop(reason: String) {
         guard !stopping else { return }
         stopping = true
-        logger.info("shutting down", metadata: ["reason": "\(reason)"])
+        logger.notice("shutting down", metadata: ["reason": "\(reason)"])
         listener.stop()
         event_base_loopexit(base, nil)
+    }
+
+    /// SIGHUP: reopen `--log-file`, which log rotation renamed.
+    fileprivate func reopenLog() {
+        if logDestination.reopen() {
+            logger.notice("log file reopened")
+        } else {
+            logger.error("cannot reopen the log file", metadata: ["error": "\(String(cString: strerror(errno)))"])
+        }
     }
 
     fileprivate func tick() {
         _ = state.cache.sweepExpired(budget: Self.sweepBudget)
     }
+}
+
+private let onHangUp: event_callback_fn = { _, _, context in
+    CallbackContext<Server>.object(from: context).reopenLog()
 }
 
 private let onStopSignal: event_callback_fn = { signal, _, context in

@@ -1,5 +1,6 @@
 import Atomics
 import Glibc
+import Logging
 import Storage
 
 /// What every thread of the server shares: settings, the cache, and server-wide counters.
@@ -7,6 +8,8 @@ final class ServerState: @unchecked Sendable {
     static let version: StaticString = "1.6.18-replicacache-0.1.0"
 
     let settings: Settings
+    /// Connection events log at debug (`-vv`); replication link events at notice (no `-v`).
+    let logger: Logger
     let cache: Cache
     /// One clock for seconds and milliseconds, so expiry, flush marks and versions agree.
     let clock: SystemClock
@@ -32,8 +35,11 @@ final class ServerState: @unchecked Sendable {
     private let baseline = Locked<[UInt64]>(Array(repeating: 0, count: Counter.allCases.count))
     private let shutdownRequest: @Sendable (Bool) -> Void
 
-    init(settings: Settings, clock: SystemClock, shutdownRequest: @escaping @Sendable (Bool) -> Void) {
+    init(
+        settings: Settings, clock: SystemClock, logger: Logger, shutdownRequest: @escaping @Sendable (Bool) -> Void
+    ) {
         self.settings = settings
+        self.logger = logger
         self.clock = clock
         self.startTime = clock.now()
         self.verbosity = ManagedAtomic(settings.verbosity)

@@ -148,9 +148,12 @@ final class Worker: @unchecked Sendable {
             }
             let connection = ClientConnection(fd: fd, worker: self)
             connections[fd] = connection
+            let address = Socket.peerDescription(fd)
             connectionDirectory.withLock {
-                $0[fd] = ConnectionSummary(address: Socket.peerDescription(fd), lastCommand: connection.lastCommand)
+                $0[fd] = ConnectionSummary(address: address, lastCommand: connection.lastCommand)
             }
+            server.logger.debug(
+                "connection opened", metadata: ["fd": "\(fd)", "peer": "\(address)", "worker": "\(index)"])
             connection.start()
         }
     }
