@@ -5,7 +5,7 @@ PORT ?= 11211
 DEBUG_BIN := .build/debug/replicacache
 RELEASE_BIN := .build/release/replicacache
 
-.PHONY: all deps build release run run-single test lint unit integration java-client bench bench-micro clean \
+.PHONY: all deps build release run run-single test lint unit integration java-client bench bench-micro clean install \
 	test-asan test-tsan sanitized-test
 
 all: build
@@ -34,6 +34,17 @@ run: release
 # One node without a peer on 127.0.0.1:$(PORT).
 run-single: release
 	exec $(RELEASE_BIN) -l 127.0.0.1 -p $(PORT) -v
+
+# The release binary, the systemd unit (pointing at it) and the example configuration and docs.
+# DESTDIR stages a package root.
+PREFIX ?= /usr/local
+install: release
+	install -D -m 0755 $(RELEASE_BIN) $(DESTDIR)$(PREFIX)/bin/replicacache
+	install -d $(DESTDIR)$(PREFIX)/lib/systemd/system $(DESTDIR)$(PREFIX)/share/doc/replicacache
+	sed -e 's|@BINDIR@|$(PREFIX)/bin|g' -e 's|@DOCDIR@|$(PREFIX)/share/doc/replicacache|g' \
+		packaging/replicacache.service > $(DESTDIR)$(PREFIX)/lib/systemd/system/replicacache.service
+	install -m 0644 packaging/replicacache.conf docs/operations.md docs/replication.md \
+		$(DESTDIR)$(PREFIX)/share/doc/replicacache/
 
 lint:
 	$(SWIFT) format lint --strict --recursive Package.swift Sources Tests bench/loadgen/Package.swift bench/loadgen/Sources \
