@@ -38,6 +38,8 @@ final class ClientConnection {
     private var awaitedRecords = 0
     private var waitingForAcknowledgement = false
     private var acknowledgementTimer: OpaquePointer?
+    /// SIGTERM: close at the next request boundary.
+    private var draining = false
 
     init(fd: Int32, worker: Worker) {
         self.fd = fd
@@ -329,11 +331,28 @@ final class ClientConnection {
                 event_del(writeEvent)
                 event_add(readEvent, nil)
             }
+            closeIfAtRequestBoundary()
         } else if !waitingToWrite {
             waitingToWrite = true
             event_del(readEvent)
             event_add(writeEvent, nil)
         }
+    }
+
+    /// SIGTERM: read what the client already sent, answer every complete request, and close once
+    /// nothing is half received, held for the peer's ack or unwritten.
+    func drain() {
+        guard !closed else { return }
+        draining = true
+        readable()
+        closeIfAtRequestBoundary()
+    }
+
+    private func closeIfAtRequestBoundary() {
+        guard draining, !closed, input.isEmpty, swallowRemaining == 0, output.isEmpty, !waitingToWrite,
+            !waitingForAcknowledgement
+        else { return }
+        close()
     }
 
     /// For shutdown: write what is pending (bounded by a send timeout), then close.

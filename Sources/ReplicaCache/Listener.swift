@@ -10,6 +10,7 @@ final class Listener {
     private var resumeTimer: OpaquePointer?
     private var context: UnsafeMutableRawPointer?
     private var nextWorker = 0
+    private var stopped = false
 
     init(fd: Int32, server: ServerState, base: OpaquePointer) {
         self.fd = fd
@@ -24,7 +25,10 @@ final class Listener {
         event_add(acceptEvent, nil)
     }
 
+    /// Closes the listening socket; a second call (a drain, then the stop) does nothing.
     func stop() {
+        guard !stopped else { return }
+        stopped = true
         event_free(acceptEvent)
         event_free(resumeTimer)
         Glibc.close(fd)

@@ -98,6 +98,11 @@ struct Options: ParsableCommand {
         help: "Require authentication with the user:password lines of this file.")
     var authFile: String?
 
+    @Option(
+        name: .customLong("drain-timeout"),
+        help: "SIGTERM: longest wait, in seconds, for clients' requests and the peer's ack before exiting.")
+    var drainTimeout: Int = 10
+
     @Option(name: .customLong("log-file"), help: "Log here instead of standard error; SIGHUP reopens it.")
     var logFile: String?
 
@@ -178,6 +183,8 @@ struct Options: ParsableCommand {
             guard (1...65535).contains(metricsPort) else { throw ValidationError("--metrics-port must be 1-65535") }
             settings.metricsPort = UInt16(metricsPort)
         }
+        guard drainTimeout >= 0 else { throw ValidationError("--drain-timeout must be 0 or more seconds") }
+        settings.drainTimeout = drainTimeout
         settings.flushEnabled = !disableFlushAll
         settings.dumpEnabled = !disableDumping
         return settings

@@ -246,6 +246,11 @@ final class ReplicationLink: @unchecked Sendable {
         backlog.window
     }
 
+    /// Any thread, for a draining stop: whether the peer acknowledged every write published so far.
+    var peerHasEverything: Bool {
+        ackedOffset.load(ordering: .relaxed) >= backlog.window.endOffset
+    }
+
     /// Feeds an event to the outgoing stream and performs what it asks, including the events
     /// that performing produces.
     func drive(_ first: OutgoingEvent) {

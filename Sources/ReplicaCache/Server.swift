@@ -20,6 +20,13 @@ final class Server {
     private var events: [OpaquePointer?] = []
     private var context: UnsafeMutableRawPointer?
     private var stopping = false
+    private var workers: [Worker] = []
+    private var link: ReplicationLink?
+    /// SIGTERM's drain: when it gives up, and the timer that watches it.
+    private var drainDeadline: ContinuousClock.Instant?
+    private var drainCheck: OpaquePointer?
+    /// How often a drain looks at the workers and the peer's acks.
+    static let drainCheckInterval = timeval(tv_sec: 0, tv_usec: 5_000)
 
     init(settings: Settings, logger: Logger, logDestination: LogDestination) throws(ServerError) {
         self.settings = settings
@@ -56,6 +63,8 @@ final class Server {
             workers.append(try Worker(index: index, server: state, link: link))
         }
         state.attach(workers: workers, listeningPort: port, link: link)
+        self.workers = workers
+        self.link = link
         threads = workers.map { $0.start() }
         if let link {
             let notified = workers
@@ -65,11 +74,11 @@ final class Server {
             threads.append(link.start())
         }
         context = CallbackContext.retain(self)
-        for signal in [SIGTERM, SIGINT] {
-            let event = evsignal_new_shim(base, signal, onStopSignal, context)
-            event_add(event, nil)
-            events.append(event)
-        }
+        let terminate = evsignal_new_shim(base, SIGTERM, onTerminateSignal, context)
+        let interrupt = evsignal_new_shim(base, SIGINT, onStopSignal, context)
+        event_add(terminate, nil)
+        event_add(interrupt, nil)
+        events += [terminate, interrupt]
         let hangUp = evsignal_new_shim(base, SIGHUP, onHangUp, context)
         event_add(hangUp, nil)
         events.append(hangUp)
@@ -91,6 +100,37 @@ final class Server {
         CallbackContext<Server>.release(context)
         logger.notice("stopped")
         return 0
+    }
+
+    /// SIGTERM, for a rolling restart that loses nothing: stop accepting; let every client get the
+    /// replies to what it sent and close at a request boundary; wait until the peer acknowledged
+    /// every write (while the link is up); then stop. `--drain-timeout` bounds all of it.
+    fileprivate func drain() {
+        guard !stopping, drainDeadline == nil else { return }
+        drainDeadline = .now + .seconds(settings.drainTimeout)
+        logger.notice("draining", metadata: ["timeout_s": "\(settings.drainTimeout)"])
+        listener.stop()
+        for worker in workers { worker.drain() }
+        drainCheck = event_new(base, -1, Int16(EV_PERSIST), onDrainCheck, context)
+        var interval = Self.drainCheckInterval
+        event_add(drainCheck, &interval)
+        events.append(drainCheck)
+        checkDrain()
+    }
+
+    fileprivate func checkDrain() {
+        guard let drainDeadline, !stopping else { return }
+        let clientsClosed = workers.allSatisfy { $0.drained.load(ordering: .acquiring) }
+        // A link that is down cannot take the last writes; waiting for it would only delay the stop.
+        let peerCaughtUp = link.map { !$0.streaming.load(ordering: .relaxed) || $0.peerHasEverything } ?? true
+        if clientsClosed && peerCaughtUp {
+            stop(reason: "drained")
+        } else if .now >= drainDeadline {
+            logger.warning(
+                "drain timed out",
+                metadata: ["clients_closed": "\(clientsClosed)", "peer_caught_up": "\(peerCaughtUp)"])
+            stop(reason: "drain timed out")
+        }
     }
 
     fileprivate func stop(reason: String) {
@@ -117,6 +157,14 @@ final class Server {
 
 private let onHangUp: event_callback_fn = { _, _, context in
     CallbackContext<Server>.object(from: context).reopenLog()
+}
+
+private let onTerminateSignal: event_callback_fn = { _, _, context in
+    CallbackContext<Server>.object(from: context).drain()
+}
+
+private let onDrainCheck: event_callback_fn = { _, _, context in
+    CallbackContext<Server>.object(from: context).checkDrain()
 }
 
 private let onStopSignal: event_callback_fn = { signal, _, context in

@@ -31,6 +31,8 @@ struct Settings: Sendable {
     var sizeClassGrowthFactor = 1.25
     /// memcached's `-n`.
     var sizeClassMinimumDataSize = 48
+    /// `--drain-timeout`: how long a SIGTERM waits for requests in progress and the peer's ack.
+    var drainTimeout = 10
     /// `--metrics-port`: where `/metrics` and `/health` are served, on the `-l` address.
     var metricsPort: UInt16?
     /// memcached's `-F` turns this off: `flush_all` and binary FLUSH are refused.

@@ -28,6 +28,10 @@ final class Worker: @unchecked Sendable {
     private var idleCheck: OpaquePointer?
     /// Touched only on this worker's thread.
     private var connections: [Int32: ClientConnection] = [:]
+    /// SIGTERM: every connection closes at its next request boundary; no new one stays open.
+    private(set) var draining = false
+    /// Set once draining and every connection is closed; read by the main thread.
+    let drained = ManagedAtomic<Bool>(false)
     /// Descriptions of this worker's connections for `stats conns`, read by any worker.
     let connectionDirectory = Locked<[Int32: ConnectionSummary]>([:])
 
@@ -80,6 +84,7 @@ final class Worker: @unchecked Sendable {
 
     static let stopRequest: Int32 = -1
     static let acknowledgementNotice: Int32 = -2
+    static let drainRequest: Int32 = -3
 
     /// Called from the link thread when the peer's acks moved or the link changed state.
     func acknowledgementsChanged() {
@@ -121,6 +126,13 @@ final class Worker: @unchecked Sendable {
         wake()
     }
 
+    /// Called from the main thread on SIGTERM: answer what each client sent, close it at a request
+    /// boundary, then report `drained`.
+    func drain() {
+        inbox.withLock { $0.append(Self.drainRequest) }
+        wake()
+    }
+
     /// Called from the main thread: finish what is being written, close every connection, end the loop.
     func stop() {
         inbox.withLock { $0.append(Self.stopRequest) }
@@ -146,6 +158,12 @@ final class Worker: @unchecked Sendable {
                 shutDown()
                 return
             }
+            if fd == Self.drainRequest {
+                draining = true
+                for connection in Array(connections.values) { connection.drain() }
+                noteDrained()
+                continue
+            }
             let connection = ClientConnection(fd: fd, worker: self)
             connections[fd] = connection
             let address = Socket.peerDescription(fd)
@@ -155,7 +173,12 @@ final class Worker: @unchecked Sendable {
             server.logger.debug(
                 "connection opened", metadata: ["fd": "\(fd)", "peer": "\(address)", "worker": "\(index)"])
             connection.start()
+            if draining { connection.drain() }
         }
+    }
+
+    private func noteDrained() {
+        if draining && connections.isEmpty { drained.store(true, ordering: .releasing) }
     }
 
     fileprivate func closeIdleConnections() {
@@ -172,6 +195,7 @@ final class Worker: @unchecked Sendable {
         connections[connection.fd] = nil
         connectionDirectory.withLock { $0[connection.fd] = nil }
         server.currentConnections.wrappingDecrement(ordering: .relaxed)
+        noteDrained()
     }
 
     private func shutDown() {

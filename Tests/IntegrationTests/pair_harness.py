@@ -377,7 +377,9 @@ def placement(pairs, items):
 class CutProxy:
     """Listens on a free loopback port and forwards each connection to
     127.0.0.1:target. cut() closes every forwarded connection and, until
-    heal(), accepts and immediately closes new ones."""
+    heal(), accepts and immediately closes new ones. pause() stops forwarding
+    (the connections stay up and fill, as a stalled network does) until
+    resume()."""
 
     def __init__(self, target_port):
         self.target = target_port
@@ -392,6 +394,8 @@ class CutProxy:
         self.stopped = False
         self.accepted = 0
         self.refused = 0
+        self.flowing = threading.Event()
+        self.flowing.set()
         self.thread = threading.Thread(target=self._accept_loop, daemon=True)
         self.thread.start()
 
@@ -421,9 +425,11 @@ class CutProxy:
     def _pump(self, src, dst):
         try:
             while True:
+                self.flowing.wait()
                 data = src.recv(1 << 16)
                 if not data:
                     break
+                self.flowing.wait()
                 dst.sendall(data)
         except OSError:
             pass
@@ -441,12 +447,19 @@ class CutProxy:
         for s in conns:
             _hard_close(s)
 
+    def pause(self):
+        self.flowing.clear()
+
+    def resume(self):
+        self.flowing.set()
+
     def heal(self):
         with self.lock:
             self.refusing = False
 
     def stop(self):
         self.stopped = True
+        self.resume()
         self.cut()
         try:
             self.listener.close()
