@@ -56,7 +56,10 @@ enum ReplicaCacheMain {
         if let user = options.user {
             try switchUser(to: user)
         }
-        return try server.run()
+        let status = try server.run()
+        // memcached removes its pid file when it stops (it may no longer be allowed to after -u).
+        if let path = options.pidFile { unlink(path) }
+        return status
     }
 
     /// `-c` promises that many clients, so the process needs that many descriptors.

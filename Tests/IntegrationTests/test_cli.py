@@ -87,3 +87,4 @@ def test_daemon_writes_pid_file_and_serves(tmp_path):
             time.sleep(0.05)
         else:
             os.kill(daemon_pid, signal.SIGKILL)
+    assert not pid_file.exists(), "a stopped server removes its pid file, as memcached does"
