@@ -1,11 +1,12 @@
 # ReplicaCache — build, run and test.
+SHELL := /bin/bash
 SWIFT ?= swift
 PYTHON ?= python3
 PORT ?= 11211
 DEBUG_BIN := .build/debug/replicacache
 RELEASE_BIN := .build/release/replicacache
 
-.PHONY: all deps build release run run-single test lint unit integration java-client bench bench-micro clean install \
+.PHONY: all deps build release run run-single test lint unit integration java-client bench bench-micro clean install fuzz \
 	test-asan test-tsan sanitized-test
 
 all: build
@@ -74,6 +75,27 @@ $(SPYMEMCACHED_JAR):
 	@echo "missing $@: apt-get install default-jdk-headless libspymemcached-java" >&2; exit 1
 
 test: lint unit integration
+
+# libFuzzer over the text, binary and replication decoders (Tests/Fuzz), with AddressSanitizer: each
+# target runs FUZZ_SECONDS from a copy of its committed seed corpus; a crash or broken invariant
+# fails the run and leaves the input in .build-fuzz/artifacts/. swiftc keeps only the last
+# -sanitize flag, so both go in one; SwiftPM's --sanitize=fuzzer makes it link libFuzzer's main.
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS := text binary replication
+fuzz: deps
+	$(SWIFT) build --package-path Tests/Fuzz --scratch-path .build-fuzz --sanitize=fuzzer \
+		-Xswiftc -sanitize=fuzzer,address 2>&1 | grep -v "Cannot export local symbol" ; test $${PIPESTATUS[0]} -eq 0
+	mkdir -p .build-fuzz/artifacts
+	for target in $(FUZZ_TARGETS); do \
+		rm -rf .build-fuzz/corpus/$$target && mkdir -p .build-fuzz/corpus/$$target && \
+		cp Tests/Fuzz/Corpus/$$target/* .build-fuzz/corpus/$$target/ && \
+		binary=.build-fuzz/debug/Fuzz$$(echo $$target | sed 's/./\U&/') && \
+		echo "fuzzing $$target for $(FUZZ_SECONDS) s" && \
+		$$binary -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -print_final_stats=1 \
+			-artifact_prefix=.build-fuzz/artifacts/$$target- .build-fuzz/corpus/$$target 2>&1 \
+			| grep -E "^(INFO: Seed|#[0-9]+[[:space:]]+(INITED|DONE))|ERROR|invariant|stat::number_of_executed_units" ; \
+		test $${PIPESTATUS[0]} -eq 0 || exit 1; \
+	done
 
 # Unit and integration tests under a sanitizer, in their own scratch folders. A report from any
 # server process the integration tests started lands in the folder's reports/ and fails the run.
