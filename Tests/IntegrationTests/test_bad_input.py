@@ -100,6 +100,58 @@ def test_oversize_lines(pair, pool):
         assert_healthy(server)
 
 
+TEN_MB = 10 * 1024 * 1024
+
+
+def test_ten_megabyte_lines_leave_other_clients_and_data_alone(pair, pool):
+    """10 MB requests, with and without a newline, each on its own connection while another
+    client keeps being served; replies compared with memcached's."""
+    memcached, ours = pair()
+    payloads = [b"x" * TEN_MB, b"x" * TEN_MB + b"\r\n", b"get " + b"k" * TEN_MB + b"\r\n",
+                b"set k 0 0 1" + b" " * TEN_MB + b"\r\nv\r\n", b"mg " + b"k" * TEN_MB + b" v\r\n",
+                b"get " + b"seed01 " * 20_000 + b"\r\n"]
+    # The one deliberate difference: memcached buffers a get line of any length (it answers this
+    # one's 10 MB key with CLIENT_ERROR); ReplicaCache closes a connection whose unfinished
+    # request passes max(2 x -I, 4 MB), so no client can make it buffer without bound.
+    deliberate = {2: (b"CLIENT_ERROR bad command line format\r\n", harness.CLOSED)}
+    for server in (memcached, ours):
+        bystander = server.connect()
+        try:
+            futures = [pool.submit(server.exchange, payload) for payload in payloads]
+            for round_number in range(20):
+                bystander.sendall(b"get seed02\r\n")
+                assert harness.read_until(bystander, b"END\r\n").startswith(b"VALUE seed02 5 ")
+            replies = [future.result() for future in futures]
+        finally:
+            bystander.close()
+        if server is memcached:
+            reference = replies
+        else:
+            for i, (expected_reference, expected_ours) in deliberate.items():
+                assert (reference[i], replies[i]) == (expected_reference, expected_ours), i
+            diffs = [i for i, (r, g) in enumerate(zip(reference, replies)) if i not in deliberate
+                     and harness.normalise(payloads[i], r) != harness.normalise(payloads[i], g)]
+            assert not diffs, [(i, harness.show(reference[i], 120), harness.show(replies[i], 120)) for i in diffs]
+    for server in (memcached, ours):
+        assert_healthy(server)
+
+
+# Keys are bytes to memcached: anything but space and the line end, so invalid UTF-8 and control
+# bytes are taken as they are (and a NUL too).
+ODD_KEYS = [b"\xff\xfe", b"\xc3\x28", b"\x80abc", b"tab\tkey", b"bell\x07", b"del\x7f", b"nul\x00key", b"\x01\x02\x03",
+            b"esc\x1b[0m", b"\xed\xa0\x80"]
+
+
+def test_keys_with_invalid_utf8_and_control_bytes(pair, pool):
+    memcached, ours = pair()
+    payloads = [b"set %s 0 0 2\r\nok\r\nget %s\r\ngets %s\r\nappend %s 0 0 1\r\n!\r\nget %s\r\ndelete %s\r\nget %s\r\n"
+                % ((key,) * 7) for key in ODD_KEYS]
+    payloads.append(b"mg \xff\xfe v\r\nms \x01x 2\r\nhi\r\nmg \x01x v k\r\nmd \x01x\r\nmn\r\n")
+    compare_many(memcached, ours, payloads, pool, sequential=True)
+    for server in (memcached, ours):
+        assert_healthy(server)
+
+
 LYING = [
     b"set seed00 0 0 100\r\nshort\r\n",                 # waits for the rest
     b"set seed01 0 0 3\r\nabcdef\r\nget seed01\r\n",    # too much data
