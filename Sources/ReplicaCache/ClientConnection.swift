@@ -40,6 +40,9 @@ final class ClientConnection {
     private var acknowledgementTimer: OpaquePointer?
     /// SIGTERM: close at the next request boundary.
     private var draining = false
+    /// When pending replies last moved into the socket (seconds): a client that stops reading
+    /// them is idle from then on.
+    private var lastWriteProgress: Int64 = 0
 
     init(fd: Int32, worker: Worker) {
         self.fd = fd
@@ -72,10 +75,13 @@ final class ClientConnection {
         }
     }
 
-    /// No request since `time` (seconds) and nothing in progress: what `-o idle_timeout` closes. A client
-    /// that is slow to read its replies, or a reply held for the peer's ack, is not idle.
+    /// What `-o idle_timeout` closes: no request since `time` (seconds) and nothing in progress, or
+    /// replies that have not moved into the socket since `time` (a client that stopped reading them;
+    /// memcached would keep it forever). A reply held for the peer's ack is not idle.
     func isIdle(since time: Int64) -> Bool {
-        !waitingToWrite && !waitingForAcknowledgement && lastCommand.load(ordering: .relaxed) < time
+        if waitingForAcknowledgement { return false }
+        if waitingToWrite { return lastWriteProgress < time }
+        return lastCommand.load(ordering: .relaxed) < time
     }
 
     fileprivate func writable() {
@@ -322,6 +328,10 @@ final class ClientConnection {
             return
         }
         worker.statistics.add(.bytesWritten, UInt64(written))
+        // Only a write that is or was blocked reads the clock: the stall starts when it first blocks.
+        if !output.isEmpty || waitingToWrite, written > 0 || !waitingToWrite {
+            lastWriteProgress = worker.server.clock.now()
+        }
         if output.isEmpty {
             if output.capacity > Self.retainedBufferSize { output.shrink(to: 2048) }
             if closeAfterWrite {

@@ -64,3 +64,51 @@ def test_without_idle_timeout_connections_stay_and_no_kicks_are_listed(server_fa
     assert server.stats(b"settings").get("idle_timeout") == "0"
     sock.close()
 
+
+
+def rss_kib(pid):
+    with open(f"/proc/{pid}/status") as status:
+        return next(int(line.split()[1]) for line in status if line.startswith("VmRSS:"))
+
+
+def test_client_that_never_reads_is_bounded_and_then_disconnected(server_factory):
+    """A client that sends multi-gets of large values and reads nothing: the server holds a
+    bounded amount of its replies (memcached would too) and, unlike memcached, closes it once its
+    replies have not moved for the idle timeout, counted in idle_kicks; others stay served."""
+    server = server_factory("ours", options={"-o": f"idle_timeout={IDLE_SECONDS}", "-m": "64"})
+    value = b"v" * 100_000
+    server.exchange(b"".join(b"set big%d 0 0 %d\r\n%s\r\n" % (i, len(value), value) for i in range(10)))
+    baseline = rss_kib(server.proc.pid)
+    greedy = server.connect()
+    greedy.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    request = b"get " + b" ".join(b"big%d" % i for i in range(10)) + b"\r\n"
+    # 200 MB of replies asked for; the socket fills after a few MB and the server stops reading.
+    greedy.setblocking(False)
+    sent = 0
+    for _ in range(200):
+        try:
+            sent += greedy.send(request)
+        except BlockingIOError:
+            break
+    bystander = server.connect()
+    start = time.monotonic()
+    closed = None
+    while time.monotonic() - start < IDLE_SECONDS + 6 and closed is None:
+        bystander.sendall(b"get big0\r\n")
+        reply = b""
+        while not reply.endswith(b"END\r\n"):
+            reply += bystander.recv(1 << 17)
+        assert reply.startswith(b"VALUE big0 0 100000\r\n")
+        assert rss_kib(server.proc.pid) - baseline < 64 * 1024, "replies to a client that never reads must stay bounded"
+        if int(server.stats()["idle_kicks"]) > 0:
+            closed = time.monotonic() - start
+        time.sleep(0.3)
+    assert closed is not None, "the stalled client was not disconnected"
+    assert closed >= IDLE_SECONDS - 1, closed
+    greedy.setblocking(True)
+    greedy.settimeout(5)
+    try:
+        while greedy.recv(1 << 20):
+            pass  # what was written before the close, then the end
+    except ConnectionResetError:
+        pass  # closing with our requests unread resets the connection
