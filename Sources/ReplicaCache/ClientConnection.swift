@@ -43,6 +43,14 @@ final class ClientConnection {
     /// When pending replies last moved into the socket (seconds): a client that stops reading
     /// them is idle from then on.
     private var lastWriteProgress: Int64 = 0
+    /// Warm-up read-through: the request at the front of the input lacked keys locally and waits for the peer's
+    /// answer under this ticket; nothing after it is parsed meanwhile, so pipelined replies keep their order.
+    private var readThroughTicket: UInt64?
+    /// Keys the request being parsed asked for, until the wait begins.
+    private var readThroughKeys: [[UInt8]]?
+    /// The request at the front of the input was read through already: run it as it is now.
+    private var readThroughDone = false
+    private var readThroughTimer: OpaquePointer?
 
     init(fd: Int32, worker: Worker) {
         self.fd = fd
@@ -56,6 +64,9 @@ final class ClientConnection {
         writeEvent = event_new(worker.base, fd, Int16(EV_WRITE | EV_PERSIST), onWritable, context)
         if worker.link?.settings.mode == .sync {
             acknowledgementTimer = evtimer_new_shim(worker.base, onAcknowledgementTimeout, context)
+        }
+        if worker.link != nil {
+            readThroughTimer = evtimer_new_shim(worker.base, onReadThroughTimeout, context)
         }
         event_add(readEvent, nil)
     }
@@ -79,7 +90,7 @@ final class ClientConnection {
     /// replies that have not moved into the socket since `time` (a client that stopped reading them;
     /// memcached would keep it forever). A reply held for the peer's ack is not idle.
     func isIdle(since time: Int64) -> Bool {
-        if waitingForAcknowledgement { return false }
+        if waitingForAcknowledgement || readThroughTicket != nil { return false }
         if waitingToWrite { return lastWriteProgress < time }
         return lastCommand.load(ordering: .relaxed) < time
     }
@@ -160,12 +171,62 @@ final class ClientConnection {
         if degraded { worker.link?.degradedWrites.wrappingIncrement(by: UInt64(awaitedRecords), ordering: .relaxed) }
         event_del(acknowledgementTimer)
         worker.stopWaiting(self)
-        event_add(readEvent, nil)
+        if readThroughTicket == nil { event_add(readEvent, nil) }
         flush()
+        // Requests behind a finished read-through were left in the input.
+        if !closed, !waitingToWrite, readThroughTicket == nil, !input.isEmpty {
+            processInput()
+            completeBatch()
+        }
+    }
+
+    /// Whether the command about to run should first be read through: it names keys this node lacks while it
+    /// warms up. `find` asks the executor which keys those are; it is not asked once the request was read through.
+    private func needsReadThrough(_ find: () -> [[UInt8]]?) -> Bool {
+        if readThroughDone {
+            readThroughDone = false
+            return false
+        }
+        guard let link = worker.link, link.readThroughActive.load(ordering: .relaxed), let keys = find() else {
+            return false
+        }
+        readThroughKeys = keys
+        return true
+    }
+
+    /// Stops reading and parsing until the peer answered the keys, bounded by `--repl-read-through-timeout`.
+    private func beginReadThrough(_ keys: [[UInt8]]) {
+        guard let ticket = worker.requestReadThrough(keys, for: self), let link = worker.link else { return }
+        readThroughTicket = ticket
+        event_del(readEvent)
+        var timeout = ReplicationLink.timeval(.milliseconds(link.settings.readThroughTimeoutMilliseconds))
+        evtimer_add_shim(readThroughTimer, &timeout)
+    }
+
+    /// The peer answered (the items it had are now local), or it did not in time: the waiting request runs.
+    func readThroughFinished(timedOut: Bool) {
+        guard let ticket = readThroughTicket, !closed else { return }
+        if timedOut {
+            worker.link?.readThroughTimeouts.wrappingIncrement(ordering: .relaxed)
+            worker.forgetReadThrough(ticket)
+        }
+        readThroughTicket = nil
+        readThroughDone = true
+        event_del(readThroughTimer)
+        // A sync-mode wait for earlier writes resumes the input itself once it ends.
+        guard !waitingForAcknowledgement else { return }
+        if !waitingToWrite { event_add(readEvent, nil) }
+        processInput()
+        completeBatch()
+    }
+
+    fileprivate func readThroughTimedOut() {
+        readThroughFinished(timedOut: true)
     }
 
     /// Runs every complete request at the front of the input buffer.
     private func processInput() {
+        guard readThroughTicket == nil else { return }
         let bytes = input.bytes
         var offset = min(swallowRemaining, bytes.count)
         swallowRemaining -= offset
@@ -183,6 +244,10 @@ final class ClientConnection {
         if input.count > max(worker.server.settings.itemSizeMax * 2, 4 << 20) {
             // A request this large without being complete is not one memcached would take either.
             closeAfterWrite = true
+        }
+        if let keys = readThroughKeys {
+            readThroughKeys = nil
+            beginReadThrough(keys)
         }
     }
 
@@ -203,6 +268,9 @@ final class ClientConnection {
                 closeAfterWrite = true
                 return bytes.count
             case .request(let binary, let consumed):
+                if needsReadThrough({ executor.readThroughKeys(binary: binary, request: request, session: session) }) {
+                    return offset
+                }
                 offset += consumed
                 let replyStart = output.count
                 switch executor.execute(
@@ -291,6 +359,7 @@ final class ClientConnection {
             case .needMoreData:
                 break parsing
             case .command(let command, let consumed):
+                if needsReadThrough({ executor.readThroughKeys(for: command, request: request) }) { break parsing }
                 offset += consumed
                 switch executor.execute(command, request: request, client: fd, output: output, batch: &batch) {
                 case .proceed: break
@@ -339,7 +408,7 @@ final class ClientConnection {
             } else if waitingToWrite {
                 waitingToWrite = false
                 event_del(writeEvent)
-                event_add(readEvent, nil)
+                if readThroughTicket == nil { event_add(readEvent, nil) }
             }
             closeIfAtRequestBoundary()
         } else if !waitingToWrite {
@@ -360,7 +429,7 @@ final class ClientConnection {
 
     private func closeIfAtRequestBoundary() {
         guard draining, !closed, input.isEmpty, swallowRemaining == 0, output.isEmpty, !waitingToWrite,
-            !waitingForAcknowledgement
+            !waitingForAcknowledgement, readThroughTicket == nil
         else { return }
         close()
     }
@@ -393,6 +462,8 @@ final class ClientConnection {
         event_free(readEvent)
         event_free(writeEvent)
         if let acknowledgementTimer { event_free(acknowledgementTimer) }
+        if let readThroughTimer { event_free(readThroughTimer) }
+        if let readThroughTicket { worker.forgetReadThrough(readThroughTicket) }
         socket()
         worker.connectionClosed(self)
         CallbackContext<ClientConnection>.release(context)
@@ -405,6 +476,10 @@ private let onReadable: event_callback_fn = { _, _, context in
 
 private let onAcknowledgementTimeout: event_callback_fn = { _, _, context in
     CallbackContext<ClientConnection>.object(from: context).acknowledgementTimedOut()
+}
+
+private let onReadThroughTimeout: event_callback_fn = { _, _, context in
+    CallbackContext<ClientConnection>.object(from: context).readThroughTimedOut()
 }
 
 private let onWritable: event_callback_fn = { _, _, context in

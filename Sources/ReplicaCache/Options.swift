@@ -127,6 +127,11 @@ struct Options: ParsableCommand {
     @Option(name: .customLong("repl-secret-file"), help: "File with the pair's shared secret for the handshake.")
     var replicationSecretFile: String?
 
+    @Option(
+        name: .customLong("repl-read-through-timeout"),
+        help: "Longest wait for the peer when a warming node reads a local miss through, ms.")
+    var replicationReadThroughTimeout: Int = 100
+
     @Option(name: [.customShort("o"), .customLong("extended")], help: "Comma-separated extended options.")
     var extended: [String] = []
 
@@ -267,12 +272,16 @@ struct Options: ParsableCommand {
             throw ValidationError("--repl-backlog must be at least 1m, got \(replicationBacklog)")
         }
         guard replicationSyncTimeout > 0 else { throw ValidationError("--repl-sync-timeout must be positive") }
+        guard replicationReadThroughTimeout > 0 else {
+            throw ValidationError("--repl-read-through-timeout must be positive")
+        }
         var host = String(peer[..<colon])
         if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
         return ReplicationSettings(
             peerHost: host, peerPort: peerPort,
             nodeName: nodeID ?? "\(Self.hostName()):\(port)", mode: mode, backlogBytes: backlog,
-            syncTimeoutMilliseconds: replicationSyncTimeout, secretFile: replicationSecretFile)
+            syncTimeoutMilliseconds: replicationSyncTimeout, secretFile: replicationSecretFile,
+            readThroughTimeoutMilliseconds: replicationReadThroughTimeout)
     }
 
     private static func hostName() -> String {

@@ -76,8 +76,8 @@ final class PeerConnection {
                 link.peerFailed("invalid frame from peer: \(reason)")
                 return
             case .frame(let frame, let length):
+                link.peerFrame(frame, in: rest)
                 offset += length
-                link.peerFrame(frame)
             }
         }
     }

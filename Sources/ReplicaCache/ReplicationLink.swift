@@ -32,12 +32,19 @@ final class ReplicationLink: @unchecked Sendable {
     /// Whether this node's writes are being streamed to the peer right now.
     let streaming = ManagedAtomic<Bool>(false)
     let degradedWrites = ManagedAtomic<UInt64>(0)
+    /// Whether a local miss is read through from the peer now: this node warms up (or is being refilled by a
+    /// full resync) and its own link to the peer is up, so a FETCH can go out on it.
+    let readThroughActive = ManagedAtomic<Bool>(false)
+    let readThroughHits = ManagedAtomic<UInt64>(0)
+    let readThroughMisses = ManagedAtomic<UInt64>(0)
+    let readThroughTimeouts = ManagedAtomic<UInt64>(0)
     /// Called on the link thread whenever the acked offset moved or the link went down.
     var acknowledgementsChanged: @Sendable () -> Void = {}
 
     private let backlog: SharedBacklog
     private let statusSnapshot = Locked(ReplicationStatus())
     private let handoffs = Locked<[IncomingHandoff]>([])
+    private let readThroughQueue = Locked<[ReadThroughRequest]>([])
     private let wakePending = ManagedAtomic<Bool>(false)
     private let wakeSignal: WakeSignal
 
@@ -51,6 +58,11 @@ final class ReplicationLink: @unchecked Sendable {
     private var statusTimer: OpaquePointer?
     private var statusRefreshPending = false
     private var incoming: [Int32: IncomingReplication] = [:]
+    /// FETCHes sent on the peer connection, by request id, until the peer answers or the link drops.
+    private var fetchesInFlight: [UInt64: ReadThroughRequest] = [:]
+    private var nextFetchID: UInt64 = 1
+    /// Read-throughs taken from the queue while the link was still coming up.
+    private var fetchesAwaitingLink: [ReadThroughRequest] = []
     private var context: UnsafeMutableRawPointer?
     private var events: [OpaquePointer?] = []
     private var stopping = false
@@ -122,9 +134,20 @@ final class ReplicationLink: @unchecked Sendable {
         wakeSignal.fire()
     }
 
+    /// A worker's request missed locally while warming: ask the peer for its keys. The worker hears
+    /// `readThroughCompleted` once the peer has answered them all or the link cannot carry them.
+    func readThrough(_ request: ReadThroughRequest) {
+        readThroughQueue.withLock { $0.append(request) }
+        wakePending.store(true, ordering: .relaxed)
+        wakeSignal.fire()
+    }
+
     var status: ReplicationStatus {
         var status = statusSnapshot.withLock { $0 }
         status.degradedWrites = degradedWrites.load(ordering: .relaxed)
+        status.readThroughHits = readThroughHits.load(ordering: .relaxed)
+        status.readThroughMisses = readThroughMisses.load(ordering: .relaxed)
+        status.readThroughTimeouts = readThroughTimeouts.load(ordering: .relaxed)
         return status
     }
 
@@ -202,7 +225,65 @@ final class ReplicationLink: @unchecked Sendable {
             incoming[handoff.fd] = connection
             connection.start(buffered: handoff.buffered)
         }
+        sendFetches()
         sendBacklog()
+    }
+
+    /// Sends the queued read-throughs as FETCH frames on the peer connection. While the link is on its way up
+    /// they wait for it (the worker's timeout bounds that); with no link coming, they complete at once and the
+    /// worker answers its local miss.
+    private func sendFetches() {
+        fetchesAwaitingLink += readThroughQueue.withLock { pending in
+            defer { pending.removeAll() }
+            return pending
+        }
+        guard !fetchesAwaitingLink.isEmpty else { return }
+        switch outgoing.state {
+        case .connecting, .handshaking, .awaitingAcceptance:
+            return
+        case .idle, .waitingToReconnect:
+            for request in fetchesAwaitingLink { request.worker.readThroughCompleted(ticket: request.ticket) }
+            fetchesAwaitingLink.removeAll()
+        case .fullSync, .streaming:
+            guard let peer else { return }
+            let requests = fetchesAwaitingLink
+            fetchesAwaitingLink.removeAll()
+            for request in requests {
+                for key in request.keys {
+                    let id = nextFetchID
+                    nextFetchID += 1
+                    fetchesInFlight[id] = request
+                    key.withUnsafeBytes { FrameEncoder.appendFetch(requestID: id, key: $0, to: peer.output) }
+                }
+            }
+            if let failure = peer.flush() { drive(failure) }
+        }
+    }
+
+    /// The peer answered a FETCH: its item is applied by the version rules (a newer local state or the resync's
+    /// own copy wins), so the waiting request then finds it locally.
+    private func fetched(requestID: UInt64, item: ItemFrame?, in bytes: UnsafeRawBufferPointer) {
+        guard let request = fetchesInFlight.removeValue(forKey: requestID) else { return }
+        if let item {
+            readThroughHits.wrappingIncrement(ordering: .relaxed)
+            _ = cache.apply(
+                key: UnsafeRawBufferPointer(rebasing: bytes[item.key]), flags: item.flags, expiresAt: item.expiresAt,
+                value: UnsafeRawBufferPointer(rebasing: bytes[item.value]), version: item.version)
+        } else {
+            readThroughMisses.wrappingIncrement(ordering: .relaxed)
+        }
+        request.remaining -= 1
+        if request.remaining == 0 { request.worker.readThroughCompleted(ticket: request.ticket) }
+    }
+
+    /// The link dropped: nothing in flight will be answered.
+    private func abandonFetches() {
+        guard !fetchesInFlight.isEmpty else { return }
+        var told = Set<ObjectIdentifier>()
+        for request in fetchesInFlight.values where told.insert(ObjectIdentifier(request)).inserted {
+            request.worker.readThroughCompleted(ticket: request.ticket)
+        }
+        fetchesInFlight.removeAll()
     }
 
     private func coalescingIntervalEnded() {
@@ -224,6 +305,9 @@ final class ReplicationLink: @unchecked Sendable {
 
     private func shutDown() {
         stopping = true
+        abandonFetches()
+        for request in fetchesAwaitingLink { request.worker.readThroughCompleted(ticket: request.ticket) }
+        fetchesAwaitingLink.removeAll()
         peer?.close()
         peer = nil
         for connection in Array(incoming.values) { connection.close() }
@@ -240,6 +324,8 @@ final class ReplicationLink: @unchecked Sendable {
             logger.notice("closing a stale replication connection", metadata: ["fd": "\(other.fd)"])
             other.close()
         }
+        // The peer is up (it may have just restarted and waits for this node's resync): dial it now.
+        drive(.peerReachable)
     }
 
     var backlogWindow: BacklogWindow {
@@ -263,6 +349,7 @@ final class ReplicationLink: @unchecked Sendable {
                 if let next = perform(action) { pending.append(next) }
             }
         }
+        if !fetchesAwaitingLink.isEmpty { sendFetches() }
         publishStatus()
     }
 
@@ -300,6 +387,7 @@ final class ReplicationLink: @unchecked Sendable {
             logger.warning("replication link closed", metadata: ["reason": "\(reason)"])
             peer?.close()
             peer = nil
+            abandonFetches()
             return nil
         case .scheduleReconnect(let delay), .scheduleTimer(let delay):
             var interval = Self.timeval(delay)
@@ -326,12 +414,17 @@ final class ReplicationLink: @unchecked Sendable {
     func peerFailed(_ reason: String) {
         peer?.close()
         peer = nil
+        abandonFetches()
         streaming.store(false, ordering: .relaxed)
         acknowledgementsChanged()
         drive(.disconnected(reason: reason))
     }
 
-    func peerFrame(_ frame: ReplicationFrame) {
+    func peerFrame(_ frame: ReplicationFrame, in bytes: UnsafeRawBufferPointer) {
+        if case .fetched(let requestID, let item) = frame {
+            fetched(requestID: requestID, item: item, in: bytes)
+            return
+        }
         drive(.frameReceived(frame))
         if case .ack = frame { acknowledgementsChanged() }
     }
@@ -347,6 +440,13 @@ final class ReplicationLink: @unchecked Sendable {
     /// What sync-mode replies wait on goes out at once; the `stats replication` snapshot is rebuilt
     /// at most once per `statusInterval`, since under load the link sees thousands of events a second.
     private func publishStatus() {
+        // Read through while refilling, once the link is up or on its way up (not while it waits out a backoff:
+        // then the peer is down and a miss is answered at once).
+        let linkComing = outgoing.state != .idle && outgoing.state != .waitingToReconnect
+        let reading = linkComing && applier.isFullResyncInProgress
+        if readThroughActive.load(ordering: .relaxed) != reading {
+            readThroughActive.store(reading, ordering: .relaxed)
+        }
         let isStreaming = outgoing.state == .streaming
         if streaming.exchange(isStreaming, ordering: .relaxed) != isStreaming { acknowledgementsChanged() }
         if ackedOffset.load(ordering: .relaxed) != outgoing.ackedOffset {

@@ -12,4 +12,6 @@ struct ReplicationSettings: Sendable {
     var backlogBytes: Int
     var syncTimeoutMilliseconds: Int
     var secretFile: String?
+    /// Longest wait for the peer's answer to a warm-up read-through.
+    var readThroughTimeoutMilliseconds: Int = 100
 }

@@ -18,6 +18,11 @@ final class Worker: @unchecked Sendable {
     let link: ReplicationLink?
     /// Sync-mode connections holding replies until the peer acks their writes.
     private var acknowledgementWaiters: [ObjectIdentifier: ClientConnection] = [:]
+    /// Connections whose request waits for a read-through, by ticket.
+    private var readThroughWaiters: [UInt64: ClientConnection] = [:]
+    private var nextReadThroughTicket: UInt64 = 1
+    /// Tickets the link thread finished, waiting for this thread.
+    private let completedReadThroughs = Locked<[UInt64]>([])
 
     /// Sockets accepted by the listener thread, waiting to be adopted; `stopRequest` asks the worker
     /// to stop, `acknowledgementNotice` to look at its sync-mode waiters again.
@@ -120,6 +125,27 @@ final class Worker: @unchecked Sendable {
         }
     }
 
+    /// Asks the peer for `keys` on behalf of `connection`; returns the ticket `readThroughFinished` will name.
+    func requestReadThrough(_ keys: [[UInt8]], for connection: ClientConnection) -> UInt64? {
+        guard let link else { return nil }
+        let ticket = nextReadThroughTicket
+        nextReadThroughTicket += 1
+        readThroughWaiters[ticket] = connection
+        link.readThrough(ReadThroughRequest(worker: self, ticket: ticket, keys: keys))
+        return ticket
+    }
+
+    /// The connection stopped waiting (timeout or close): a late answer for `ticket` is dropped.
+    func forgetReadThrough(_ ticket: UInt64) {
+        readThroughWaiters[ticket] = nil
+    }
+
+    /// Called from the link thread: the peer answered every key of `ticket`, or cannot.
+    func readThroughCompleted(ticket: UInt64) {
+        completedReadThroughs.withLock { $0.append(ticket) }
+        wake()
+    }
+
     /// Called from the listener thread.
     func adopt(_ fd: Int32) {
         inbox.withLock { $0.append(fd) }
@@ -145,6 +171,13 @@ final class Worker: @unchecked Sendable {
 
     fileprivate func drainInbox() {
         wakeSignal.drain()
+        let finished = completedReadThroughs.withLock { pending in
+            defer { pending.removeAll(keepingCapacity: true) }
+            return pending
+        }
+        for ticket in finished {
+            readThroughWaiters.removeValue(forKey: ticket)?.readThroughFinished(timedOut: false)
+        }
         let arrived = inbox.withLock { pending in
             defer { pending.removeAll(keepingCapacity: true) }
             return pending

@@ -67,6 +67,10 @@ public struct FrameDecoder: Sendable {
             guard (1...maxKeyLength).contains(key), value == 0 else { return "bad tombstone length" }
         case .error:
             guard key == 0, value <= maxErrorLength else { return "bad error length" }
+        case .fetch:
+            guard (1...maxKeyLength).contains(key), value == 0 else { return "bad fetch length" }
+        case .fetched:
+            guard key <= maxKeyLength, value <= maxValueLength else { return "bad fetched length" }
         case .streamStart, .flush, .fullSyncDone, .ack:
             guard key == 0, value == 0 else { return "unexpected key or value for \(opcode)" }
         }
@@ -126,6 +130,19 @@ public struct FrameDecoder: Sendable {
             frame = .ack(offset: bytes.bigEndian(at: extras))
         case .error:
             frame = .error(message: String(decoding: bytes[value..<end], as: UTF8.self))
+        case .fetch:
+            frame = .fetch(requestID: bytes.bigEndian(at: extras), key: key..<value)
+        case .fetched:
+            var item: ItemFrame?
+            if bytes[extras + 8] != 0 {
+                guard header.keyLength > 0 else { return .invalid("fetched item without a key") }
+                item = ItemFrame(
+                    flags: bytes.bigEndian(at: extras + 9), expiresAt: bytes.bigEndian(at: extras + 13),
+                    version: Version(
+                        timestamp: bytes.bigEndian(at: extras + 21), nodeID: bytes.bigEndian(at: extras + 29)),
+                    key: key..<value, value: value..<end)
+            }
+            frame = .fetched(requestID: bytes.bigEndian(at: extras), item: item)
         }
         return .frame(frame, consumed: end)
     }

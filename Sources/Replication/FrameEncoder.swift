@@ -79,6 +79,35 @@ public enum FrameEncoder {
         buffer.appendBigEndian(offset)
     }
 
+    public static func appendFetch(requestID: UInt64, key: UnsafeRawBufferPointer, to buffer: ByteBuffer) {
+        appendHeader(.fetch, keyLength: key.count, valueLength: 0, to: buffer)
+        buffer.appendBigEndian(requestID)
+        buffer.append(key)
+    }
+
+    /// A FETCHED answer: `item` is the key's live state, nil when there is none (then no key either).
+    public static func appendFetched(requestID: UInt64, item: ItemState?, to buffer: ByteBuffer) {
+        guard let item, !item.isTombstone else {
+            appendHeader(.fetched, keyLength: 0, valueLength: 0, to: buffer)
+            buffer.appendBigEndian(requestID)
+            buffer.append(UInt8(0))
+            buffer.appendBigEndian(UInt32(0))
+            buffer.appendBigEndian(Int64(0))
+            buffer.appendBigEndian(UInt64(0))
+            buffer.appendBigEndian(UInt32(0))
+            return
+        }
+        appendHeader(.fetched, keyLength: item.key.count, valueLength: item.value.count, to: buffer)
+        buffer.appendBigEndian(requestID)
+        buffer.append(UInt8(1))
+        buffer.appendBigEndian(item.flags)
+        buffer.appendBigEndian(item.expiresAt)
+        buffer.appendBigEndian(item.version.timestamp)
+        buffer.appendBigEndian(item.version.nodeID)
+        buffer.append(item.key)
+        buffer.append(item.value)
+    }
+
     /// An ERROR frame; `magic` says which side sends it.
     public static func appendError(_ message: String, magic: UInt8, to buffer: ByteBuffer) {
         var message = message
@@ -111,6 +140,17 @@ public enum FrameEncoder {
         case .fullSyncDone(let offset): appendFullSyncDone(offset: offset, to: buffer)
         case .ack(let offset): appendAck(offset: offset, to: buffer)
         case .error(let message): appendError(message, magic: errorMagic, to: buffer)
+        case .fetch(let requestID, let key):
+            appendFetch(requestID: requestID, key: UnsafeRawBufferPointer(rebasing: source[key]), to: buffer)
+        case .fetched(let requestID, let item):
+            appendFetched(
+                requestID: requestID,
+                item: item.map {
+                    ItemState(
+                        key: UnsafeRawBufferPointer(rebasing: source[$0.key]), isTombstone: false, flags: $0.flags,
+                        expiresAt: $0.expiresAt, value: UnsafeRawBufferPointer(rebasing: source[$0.value]),
+                        version: $0.version)
+                }, to: buffer)
         }
     }
 

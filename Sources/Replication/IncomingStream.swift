@@ -77,6 +77,12 @@ public struct IncomingStream {
             applier.finishFullResync(peer: peer.id, progress: progress)
             state = .streaming
             return ack(now: now)
+        case (.fetch(let requestID, let key), .fullSync), (.fetch(let requestID, let key), .streaming):
+            // A read-through from the peer while it warms up: answered from this node's store, outside the stream.
+            let answer = applier.cache.withLiveState(key: UnsafeRawBufferPointer(rebasing: bytes[key])) { state in
+                FrameEncoder.bytes { FrameEncoder.appendFetched(requestID: requestID, item: state, to: $0) }
+            }
+            return [.send(answer)]
         case (.hello(let hello), .awaitingHello):
             return answer(hello)
         case (.proof(let mac), .awaitingProof):
@@ -121,6 +127,7 @@ public struct IncomingStream {
             guard progress == applier.progress(forPeer: peer.id) else {
                 return refuse("partial resync at an offset this node did not ask for")
             }
+            applier.finishWarming()
             state = .streaming
         case .full:
             applier.beginFullResync(peer: peer.id)

@@ -15,4 +15,6 @@ public enum OutgoingEvent: Equatable, Sendable {
     /// The connection failed or closed, or the `connect` action failed.
     case disconnected(reason: String)
     case timerFired
+    /// The peer just dialed this node: it is up, so a link waiting out its backoff dials now.
+    case peerReachable
 }

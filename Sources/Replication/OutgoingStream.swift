@@ -63,6 +63,13 @@ public struct OutgoingStream {
             return waitToReconnect(now: now)
         case .timerFired:
             return timerFired(now: now)
+        case .peerReachable:
+            // A restarted peer would otherwise wait up to the longest backoff for its resync from this node.
+            guard state == .waitingToReconnect else { return [] }
+            deadline = nil
+            attempt = 0
+            state = .connecting
+            return [.connect]
         }
     }
 

@@ -35,6 +35,17 @@ public final class ReplicaApplier {
         awaitingInitialSync || !peersInFullResync.isEmpty
     }
 
+    /// Whether this node is still waiting for its first resync from the peer, also while the peer cannot be
+    /// reached: it cannot know whether the peer holds data it lacks. Ends when that resync completes.
+    public var isWarming: Bool {
+        awaitingInitialSync
+    }
+
+    /// Ends warming without a full resync: the peer resumed streaming with a partial one.
+    public func finishWarming() {
+        awaitingInitialSync = false
+    }
+
     func record(_ progress: PeerProgress, forPeer nodeID: UInt32) {
         progressByPeer[nodeID] = progress
     }

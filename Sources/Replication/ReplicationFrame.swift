@@ -18,6 +18,10 @@ public enum ReplicationFrame: Equatable, Sendable {
     /// The receiver's next offset: everything before it is applied.
     case ack(offset: UInt64)
     case error(message: String)
+    /// Read-through: the state of `key` (a range into the decoded bytes) is wanted, answered under `requestID`.
+    case fetch(requestID: UInt64, key: Range<Int>)
+    /// The answer to a FETCH: the key's live item, or nil when the acceptor has none.
+    case fetched(requestID: UInt64, item: ItemFrame?)
 
     public var opcode: ReplicationOpcode {
         switch self {
@@ -31,6 +35,8 @@ public enum ReplicationFrame: Equatable, Sendable {
         case .fullSyncDone: .fullSyncDone
         case .ack: .ack
         case .error: .error
+        case .fetch: .fetch
+        case .fetched: .fetched
         }
     }
 }

@@ -1,4 +1,4 @@
-/// The binary-protocol opcodes replication uses; memcached leaves 0x70...0x79 unassigned.
+/// The binary-protocol opcodes replication uses; memcached leaves 0x70...0x7b unassigned.
 public enum ReplicationOpcode: UInt8, Sendable, CaseIterable {
     case hello = 0x70
     case welcome = 0x71
@@ -10,6 +10,10 @@ public enum ReplicationOpcode: UInt8, Sendable, CaseIterable {
     case fullSyncDone = 0x77
     case ack = 0x78
     case error = 0x79
+    /// A warming node asks for one key's state (read-through).
+    case fetch = 0x7a
+    /// The answer to FETCH: the key's live item, or not found.
+    case fetched = 0x7b
 
     /// Binary-protocol request magic: frames the dialer sends.
     public static let dialerMagic: UInt8 = 0x80
@@ -19,7 +23,7 @@ public enum ReplicationOpcode: UInt8, Sendable, CaseIterable {
     /// The magic a frame with this opcode carries; `nil` when either side may send it.
     public var magic: UInt8? {
         switch self {
-        case .welcome, .ack: ReplicationOpcode.acceptorMagic
+        case .welcome, .ack, .fetched: ReplicationOpcode.acceptorMagic
         case .error: nil
         default: ReplicationOpcode.dialerMagic
         }
@@ -34,7 +38,8 @@ public enum ReplicationOpcode: UInt8, Sendable, CaseIterable {
         case .item: 24
         case .tombstone: 12
         case .flush: 20
-        case .fullSyncDone, .ack: 8
+        case .fullSyncDone, .ack, .fetch: 8
+        case .fetched: 33
         case .proof, .error: 0
         }
     }

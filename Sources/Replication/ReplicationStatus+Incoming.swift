@@ -2,6 +2,7 @@ extension ReplicationStatus {
     /// Adds the receiving side: what this node applied from its peer and whether it is being refilled.
     public mutating func addIncoming(from applier: ReplicaApplier) {
         resyncInProgress = applier.isFullResyncInProgress
+        warming = applier.isWarming
         // The outgoing link learns the peer's node id in WELCOME; before that, the one peer that dialed us.
         let peer = peerNodeID != 0 ? peerNodeID : applier.peerNodeIDs.first
         guard let peer else { return }

@@ -34,6 +34,12 @@ public struct ReplicationStatus: Equatable, Sendable {
     public var degradedWrites: UInt64 = 0
     /// Whether this node is being refilled by a full resync from its peer.
     public var resyncInProgress = false
+    /// Whether this node still waits for its first resync from the peer; `/health` answers 503 meanwhile.
+    public var warming = false
+    /// Read-through of local misses while warming: found on the peer, not there either, no answer in time.
+    public var readThroughHits: UInt64 = 0
+    public var readThroughMisses: UInt64 = 0
+    public var readThroughTimeouts: UInt64 = 0
     public var lastError = ""
 
     public init() {}
@@ -60,6 +66,10 @@ public struct ReplicationStatus: Equatable, Sendable {
             ("repl_reconnects", String(reconnects)),
             ("repl_degraded_writes", String(degradedWrites)),
             ("repl_resync_in_progress", resyncInProgress ? "1" : "0"),
+            ("repl_warming", warming ? "1" : "0"),
+            ("repl_read_through_hits", String(readThroughHits)),
+            ("repl_read_through_misses", String(readThroughMisses)),
+            ("repl_read_through_timeouts", String(readThroughTimeouts)),
             ("repl_last_error", lastError),
         ]
     }

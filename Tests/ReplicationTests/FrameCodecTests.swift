@@ -54,6 +54,27 @@ private let samples: [(name: String, bytes: [UInt8])] = [
         FrameBytes.encode { FrameEncoder.appendError("authentication failed", magic: 0x81, to: $0) }
     ),
     ("error from dialer", FrameBytes.encode { FrameEncoder.appendError("", magic: 0x80, to: $0) }),
+    (
+        "fetch",
+        FrameBytes.encode { buffer in
+            Array("sid-n1".utf8).withUnsafeBytes { FrameEncoder.appendFetch(requestID: 9, key: $0, to: buffer) }
+        }
+    ),
+    ("fetched miss", FrameBytes.encode { FrameEncoder.appendFetched(requestID: UInt64.max, item: nil, to: $0) }),
+    (
+        "fetched item",
+        FrameBytes.encode { buffer in
+            Array("sid-n1".utf8).withUnsafeBytes { key in
+                Array("session bytes".utf8).withUnsafeBytes { value in
+                    FrameEncoder.appendFetched(
+                        requestID: 3,
+                        item: ItemState(
+                            key: key, isTombstone: false, flags: 17, expiresAt: 1_800_003_600, value: value,
+                            version: version), to: buffer)
+                }
+            }
+        }
+    ),
 ]
 
 @Test(arguments: samples.indices)
@@ -68,6 +89,25 @@ func everyFrameRoundTrips(index: Int) throws {
         FrameBytes.encode { FrameEncoder.append(frame, source: source, errorMagic: bytes[0], to: $0) }
     }
     #expect(again == bytes, "\(samples[index].name)")
+}
+
+@Test func fetchedItemDecodesToItsFields() {
+    let bytes = samples.first { $0.name == "fetched item" }!.bytes
+    guard case .frame(.fetched(let requestID, let item?), _) = FrameBytes.decode(bytes) else {
+        Issue.record("no fetched item: \(FrameBytes.decode(bytes))")
+        return
+    }
+    #expect(requestID == 3)
+    #expect(item.flags == 17 && item.expiresAt == 1_800_003_600 && item.version == version)
+    #expect(Array(bytes[item.key]) == Array("sid-n1".utf8))
+    #expect(Array(bytes[item.value]) == Array("session bytes".utf8))
+}
+
+@Test func fetchWithoutKeyIsRefused() {
+    let bytes = FrameBytes.encode {
+        FrameEncoder.appendFetch(requestID: 1, key: UnsafeRawBufferPointer(start: nil, count: 0), to: $0)
+    }
+    #expect(FrameBytes.decode(bytes) == .invalid("bad fetch length"))
 }
 
 @Test(arguments: samples.indices)

@@ -261,3 +261,55 @@ func acceptorAcksTheStartingOffsetAtOnce(mode: ReplicationMode) {
     #expect(
         !FrameBytes.item(key: "k", value: "v", version: version).withUnsafeBytes { IncomingStream.startsWithHello($0) })
 }
+
+@Test func fetchIsAnsweredFromTheStoreOutsideTheStream() {
+    var acceptor = Acceptor()
+    _ = acceptor.handshake()
+    _ = acceptor.start(.full, at: 0)
+    _ = acceptor.feed(
+        FrameBytes.item(key: "sid-n1", value: "state", version: version, flags: 4, expiresAt: 1_800_003_600))
+    let fetch = { (key: String, id: UInt64) in
+        FrameBytes.encode { buffer in
+            Array(key.utf8).withUnsafeBytes { FrameEncoder.appendFetch(requestID: id, key: $0, to: buffer) }
+        }
+    }
+    let offsetBefore = acceptor.applier.progress(forPeer: dialerIdentity.id).nextOffset
+    guard case .send(let hit) = acceptor.feed(fetch("sid-n1", 5)).first,
+        case .frame(.fetched(5, let item?), _) = FrameBytes.decode(hit)
+    else {
+        Issue.record("no fetched item")
+        return
+    }
+    #expect(item.flags == 4 && item.expiresAt == 1_800_003_600 && item.version == version)
+    #expect(Array(hit[item.value]) == Array("state".utf8))
+    guard case .send(let miss) = acceptor.feed(fetch("absent", 6)).first else {
+        Issue.record("no answer to a miss")
+        return
+    }
+    #expect(FrameBytes.decode(miss) == .frame(.fetched(requestID: 6, item: nil), consumed: miss.count))
+    #expect(acceptor.applier.progress(forPeer: dialerIdentity.id).nextOffset == offsetBefore)
+}
+
+@Test func fetchBeforeTheStreamStartsIsRefused() {
+    var acceptor = Acceptor()
+    _ = acceptor.handshake()
+    let actions = acceptor.feed(
+        FrameBytes.encode { buffer in
+            Array("k".utf8).withUnsafeBytes { FrameEncoder.appendFetch(requestID: 1, key: $0, to: buffer) }
+        })
+    #expect(actions.last == .close(reason: "unexpected fetch frame"))
+}
+
+@Test func warmingEndsWithTheFirstResyncOrWhenGivenUp() {
+    let cache = Cache(configuration: CacheConfiguration(shardCount: 2), clock: ManualClock(now: 1_800_000_000))
+    var acceptor = Acceptor(applier: ReplicaApplier(cache: cache, awaitingInitialSync: true))
+    #expect(acceptor.applier.isWarming)
+    _ = acceptor.handshake()
+    _ = acceptor.start(.full, at: 0)
+    #expect(acceptor.applier.isWarming)
+    _ = acceptor.feed(FrameBytes.encode { FrameEncoder.appendFullSyncDone(offset: 0, to: $0) })
+    #expect(!acceptor.applier.isWarming)
+    let lone = ReplicaApplier(cache: cache, awaitingInitialSync: true)
+    lone.finishWarming()
+    #expect(!lone.isWarming && !lone.isFullResyncInProgress)
+}

@@ -402,3 +402,24 @@ func dialerStreamsAndCountsOneResyncOnlyAfterTheFirstAck(mode: StreamMode) {
     #expect(stream.ackedOffset == 0)
     #expect(stream.reconnects == 3)
 }
+
+@Test func peerReachableCutsTheBackoffShort() {
+    let now = ContinuousClock.now
+    let backlog = BacklogWindow(startOffset: 0, endOffset: 0)
+    var stream = OutgoingStream(configuration: configuration(), random: SeededGenerator(seed: 3))
+    #expect(stream.handle(.peerReachable, backlog: backlog, now: now).isEmpty)
+    _ = stream.handle(.start, backlog: backlog, now: now)
+    #expect(stream.handle(.peerReachable, backlog: backlog, now: now).isEmpty, "already dialing")
+    for _ in 0..<6 { _ = stream.handle(.disconnected(reason: "refused"), backlog: backlog, now: now) }
+    #expect(stream.state == .waitingToReconnect)
+    #expect(stream.handle(.peerReachable, backlog: backlog, now: now) == [.connect])
+    #expect(stream.state == .connecting)
+    #expect(stream.handle(.timerFired, backlog: backlog, now: now + .seconds(10)).isEmpty, "the old timer is void")
+    guard
+        case .scheduleReconnect(let delay) = stream.handle(.disconnected(reason: "x"), backlog: backlog, now: now).first
+    else {
+        Issue.record("no reconnect")
+        return
+    }
+    #expect(delay <= .milliseconds(120), "the backoff starts over")
+}
