@@ -24,8 +24,13 @@ public func fuzzReplication(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 
             break decoding
         case .frame(let frame, let consumed):
             invariant(consumed > 0 && consumed <= rest.count, "frame consumed \(consumed) of \(rest.count)")
-            if case .item(let item) = frame {
+            switch frame {
+            case .item(let item), .fetched(_, .some(let item)):
                 invariant(item.key.upperBound <= consumed && item.value.upperBound <= consumed, "ranges past the frame")
+            case .fetch(_, let key):
+                invariant(!key.isEmpty && key.upperBound <= consumed, "fetch key past the frame")
+            default:
+                break
             }
             offset += consumed
         }
