@@ -4,10 +4,10 @@ import net.spy.memcached.CachedData;
 import net.spy.memcached.transcoders.Transcoder;
 
 /** Stores and returns flags and bytes exactly as given: no serialization, no compression. */
-final class RawTranscoder implements Transcoder<CachedData> {
+public final class RawTranscoder implements Transcoder<CachedData> {
     private final int maxSize;
 
-    RawTranscoder(int maxSize) {
+    public RawTranscoder(int maxSize) {
         this.maxSize = maxSize;
     }
 
