@@ -51,7 +51,8 @@ def test_connection_events_at_vv_and_sighup_reopens_the_log_file(tmp_path):
         assert LINE.match(line), line
     assert any('event="connection opened"' in line and "peer=tcp:127.0.0.1:" in line for line in before)
     assert any('event="connection closed"' in line for line in before)
-    assert after[0].endswith('level=notice event="log file reopened"'), after
+    # A worker may still log the close of an earlier connection while the file is being reopened.
+    assert any(line.endswith('level=notice event="log file reopened"') for line in after), after
     assert any('event="connection opened"' in line for line in after), "new lines go to the new file"
 
 
