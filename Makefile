@@ -11,11 +11,13 @@ RELEASE_BIN := .build/release/replicacache
 
 all: build
 
-# libevent's headers are the one system dependency of the build.
+# libevent's and OpenSSL's headers are the system dependencies of the build.
+BUILD_PACKAGES := libevent-dev libssl-dev
 deps:
-	@dpkg -s libevent-dev >/dev/null 2>&1 || { \
-		echo "installing libevent-dev"; \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libevent-dev; }
+	@missing=$$(for p in $(BUILD_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "installing" $$missing; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; fi
 
 build: deps
 	$(SWIFT) build -Xswiftc -warnings-as-errors --build-tests

@@ -23,6 +23,11 @@ let package = Package(
             pkgConfig: "libevent",
             providers: [.apt(["libevent-dev"])]
         ),
+        .systemLibrary(
+            name: "COpenSSL",
+            pkgConfig: "openssl",
+            providers: [.apt(["libssl-dev"])]
+        ),
         .target(name: "Protocol"),
         .target(name: "Storage"),
         .target(
@@ -32,7 +37,7 @@ let package = Package(
         .executableTarget(
             name: "ReplicaCache",
             dependencies: [
-                "CEventShim", "Protocol", "Storage", "Replication",
+                "CEventShim", "COpenSSL", "Protocol", "Storage", "Replication",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Atomics", package: "swift-atomics"),

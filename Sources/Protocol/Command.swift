@@ -16,6 +16,8 @@ public enum Command: Equatable, Sendable {
     case flushAll(delay: Int64?, noreply: Bool)
     case version
     case verbosity(level: Int, noreply: Bool)
+    /// `refresh_certs [noreply]`: reload the TLS certificate and key (`-Z`); memcached ignores other tokens.
+    case refreshCertificates(noreply: Bool)
     case quit
     /// `shutdown [graceful]`; memcached accepts it only when started with `-A`.
     case shutdown(graceful: Bool)

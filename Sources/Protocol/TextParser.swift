@@ -83,6 +83,9 @@ public struct TextParser: Sendable {
             if base.matches(command, "quit") { return line.accept(.quit) }
             if base.matches(command, "verbosity") { return verbosity(line) }
             if base.matches(command, "lru_crawler") { return lruCrawler(line) }
+            if base.matches(command, "refresh_certs") {
+                return line.accept(.refreshCertificates(noreply: line.tokens().lastIsNoreply))
+            }
             // memcached drops connections that speak HTTP to it, without a reply.
             let tokens = line.tokens()
             if base.hasPrefix(tokens.last, "HTTP/") {

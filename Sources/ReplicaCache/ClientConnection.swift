@@ -17,6 +17,8 @@ final class ClientConnection {
 
     let fd: Int32
     unowned let worker: Worker
+    /// The socket, and its TLS session under `-Z`.
+    private let transport: Transport
     let lastCommand: ManagedAtomic<Int64>
     private let input = ByteBuffer(capacity: 2048)
     private let output = ByteBuffer(capacity: 2048)
@@ -55,6 +57,7 @@ final class ClientConnection {
     init(fd: Int32, worker: Worker) {
         self.fd = fd
         self.worker = worker
+        self.transport = Transport(fd: fd, tls: worker.server.tls?.acceptSession(fd: fd))
         self.lastCommand = ManagedAtomic(worker.server.clock.now())
     }
 
@@ -69,13 +72,15 @@ final class ClientConnection {
             readThroughTimer = evtimer_new_shim(worker.base, onReadThroughTimeout, context)
         }
         event_add(readEvent, nil)
+        if worker.server.tls != nil, transport.tls == nil {
+            worker.server.logger.warning("cannot start TLS on a connection", metadata: ["fd": "\(fd)"])
+            close()
+        }
     }
 
     fileprivate func readable() {
-        let space = input.writableSpace(minimum: 16 * 1024)
-        let received = read(fd, space.baseAddress, space.count)
+        let received = transport.receive(into: input, minimum: 16 * 1024)
         if received > 0 {
-            input.commit(received)
             worker.statistics.add(.bytesRead, UInt64(received))
             lastCommand.store(worker.server.clock.now(), ordering: .relaxed)
             if fresh, handOffReplication() { return }
@@ -119,7 +124,7 @@ final class ClientConnection {
             return false
         }
         detach {
-            link.adoptIncoming(fd: fd, buffered: bytes)
+            link.adoptIncoming(fd: fd, buffered: bytes, tls: transport.tls)
         }
         return true
     }
@@ -392,7 +397,7 @@ final class ClientConnection {
         // memcached queues a binary error that starts a swallow and writes it once the swallow is done.
         // A write already under way keeps draining (its event must not spin on held replies).
         if wireProtocol == .binary, swallowRemaining > 0, !closeAfterWrite, !waitingToWrite { return }
-        guard let written = Socket.drain(output, to: fd) else {
+        guard let written = transport.drain(output) else {
             close()
             return
         }
@@ -451,7 +456,7 @@ final class ClientConnection {
         guard !closed else { return }
         worker.server.logger.debug("connection closed", metadata: ["fd": "\(fd)", "worker": "\(worker.index)"])
         detach {
-            Glibc.close(fd)
+            transport.close()
         }
     }
 

@@ -69,6 +69,18 @@ struct CommandExecutor {
         case .verbosity(let level, let noreply):
             server.setVerbosity(level)
             reply("OK\r\n", unless: noreply, to: output)
+        case .refreshCertificates(let noreply):
+            // memcached answers the refusal and a failed reload even under noreply.
+            guard let tls = server.tls else {
+                output.append("Error TLS not enabled\r\n")
+                return .proceed
+            }
+            if let failure = tls.refresh(now: server.clock.now()) {
+                output.append(failure)
+                output.append("\r\n")
+            } else {
+                reply("OK\r\n", unless: noreply, to: output)
+            }
         case .quit:
             return .close
         case .shutdown(let graceful):

@@ -2,4 +2,6 @@
 struct IncomingHandoff: Sendable {
     var fd: Int32
     var buffered: [UInt8]
+    /// The connection's TLS session under `-Z`; it moves with the socket.
+    var tls: TLSSession?
 }

@@ -6,6 +6,7 @@ import Replication
 /// A replication connection the peer dialed to this node: its writes come in here and are applied.
 final class IncomingReplication {
     let fd: Int32
+    private let transport: Transport
     unowned let link: ReplicationLink
     private var stream: IncomingStream
     private let input = ByteBuffer(capacity: 64 * 1024)
@@ -19,8 +20,9 @@ final class IncomingReplication {
 
     var peerID: UInt32? { stream.peer?.id }
 
-    init(fd: Int32, link: ReplicationLink) {
-        self.fd = fd
+    init(transport: Transport, link: ReplicationLink) {
+        self.fd = transport.fd
+        self.transport = transport
         self.link = link
         stream = IncomingStream(
             configuration: link.configuration, applier: link.applier, random: SystemRandomNumberGenerator())
@@ -37,15 +39,13 @@ final class IncomingReplication {
     }
 
     fileprivate func readable() {
-        let space = input.writableSpace(minimum: 64 * 1024)
-        let received = read(fd, space.baseAddress, space.count)
+        let received = transport.receive(into: input, minimum: 64 * 1024)
         if received == 0 || (received < 0 && errno != EAGAIN && errno != EINTR) {
             link.logger.notice("incoming replication connection closed", metadata: ["fd": "\(fd)"])
             close()
             return
         }
         guard received > 0 else { return }
-        input.commit(received)
         consumeInput()
     }
 
@@ -84,7 +84,7 @@ final class IncomingReplication {
 
     fileprivate func flush() {
         guard !closed else { return }
-        guard Socket.drain(output, to: fd) != nil else {
+        guard transport.drain(output) != nil else {
             close()
             return
         }
@@ -102,7 +102,7 @@ final class IncomingReplication {
         event_free(readEvent)
         event_free(writeEvent)
         event_free(timer)
-        Glibc.close(fd)
+        transport.close()
         link.incomingClosed(self)
         CallbackContext<IncomingReplication>.release(context)
     }

@@ -132,6 +132,14 @@ struct Options: ParsableCommand {
         help: "Longest wait for the peer when a warming node reads a local miss through, ms.")
     var replicationReadThroughTimeout: Int = 100
 
+    @Flag(name: [.customShort("Z"), .customLong("enable-ssl")], help: "TLS on the client port (-o ssl_chain_cert=…).")
+    var enableTLS = false
+
+    @Flag(
+        name: .customLong("repl-tls"),
+        help: "Replicate over TLS: dial the peer's -Z port and verify its certificate against ssl_ca_cert.")
+    var replicationTLS = false
+
     @Option(name: [.customShort("o"), .customLong("extended")], help: "Comma-separated extended options.")
     var extended: [String] = []
 
@@ -153,7 +161,7 @@ struct Options: ParsableCommand {
         }
         for option in extended.flatMap({ $0.split(separator: ",") }) {
             let key = option.split(separator: "=", maxSplits: 1).first.map(String.init) ?? ""
-            guard Self.allocatorTuningOptions.contains(key) || key == "idle_timeout" else {
+            guard Self.allocatorTuningOptions.contains(key) || key == "idle_timeout" || key.hasPrefix("ssl_") else {
                 throw ValidationError("unsupported extended option: \(option)")
             }
         }
@@ -183,6 +191,7 @@ struct Options: ParsableCommand {
             requestsPerEvent: maxRequestsPerEvent)
         try authentication(&settings)
         settings.idleTimeout = try idleTimeout()
+        settings.tls = try tlsSettings()
         try sizeClasses(&settings)
         if let metricsPort {
             guard (1...65535).contains(metricsPort) else { throw ValidationError("--metrics-port must be 1-65535") }
@@ -220,6 +229,38 @@ struct Options: ParsableCommand {
             seconds = value
         }
         return seconds
+    }
+
+    /// `-Z`, the `-o ssl_*` keys and `--repl-tls`. A pair whose client ports speak TLS must replicate over TLS, since
+    /// the link is dialed to the peer's client port.
+    private func tlsSettings() throws -> TLSSettings {
+        var tls = TLSSettings()
+        tls.enabled = enableTLS
+        tls.replication = replicationTLS
+        for option in extended.flatMap({ $0.split(separator: ",") }) {
+            let parts = option.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            let known: Bool
+            do {
+                known = try tls.read(key: parts[0], value: parts.count == 2 ? parts[1] : nil)
+            } catch {
+                throw ValidationError(error.description)
+            }
+            guard known || !parts[0].hasPrefix("ssl_") else {
+                throw ValidationError("unsupported extended option: \(option)")
+            }
+        }
+        if enableTLS, tls.chainCertificate == nil {
+            throw ValidationError("-Z needs the certificate chain: -o ssl_chain_cert=FILE[,ssl_key=FILE]")
+        }
+        if replicationTLS {
+            guard peer != nil, enableTLS else { throw ValidationError("--repl-tls needs --peer and -Z") }
+            guard tls.caCertificate != nil else {
+                throw ValidationError("--repl-tls needs -o ssl_ca_cert=FILE to verify the peer's certificate")
+            }
+        } else if enableTLS, peer != nil {
+            throw ValidationError("--peer with -Z needs --repl-tls: the link is dialed to the peer's TLS client port")
+        }
+        return tls
     }
 
     /// `-Y` reads its file at start-up as memcached does; `-S` alone takes memcached's `MEMCACHED_SASL_PWDB`.

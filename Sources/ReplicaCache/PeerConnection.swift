@@ -4,26 +4,32 @@ import Protocol
 import Replication
 
 /// The socket this node dialed to its peer, carrying this node's stream out and acks back.
+/// Under `--repl-tls` a TLS handshake, checking the peer's certificate, comes between the connect and the stream.
 final class PeerConnection {
     let fd: Int32
     unowned let link: ReplicationLink
+    private let host: String
+    private var transport: Transport
     let output = ByteBuffer(capacity: 64 * 1024)
     private let input = ByteBuffer(capacity: 4096)
     private var readEvent: OpaquePointer?
     private var writeEvent: OpaquePointer?
     private var context: UnsafeMutableRawPointer?
     private var connecting = true
+    private var handshaking = false
     private var closed = false
 
-    private init(fd: Int32, link: ReplicationLink) {
+    private init(fd: Int32, host: String, link: ReplicationLink) {
         self.fd = fd
+        self.host = host
         self.link = link
+        self.transport = Transport(fd: fd)
     }
 
     /// Starts a non-blocking connect; the link hears `peerConnected` or `peerFailed`.
     static func dial(host: String, port: UInt16, link: ReplicationLink) throws(ServerError) -> PeerConnection {
         let fd = try Socket.connect(host: host, port: port)
-        let connection = PeerConnection(fd: fd, link: link)
+        let connection = PeerConnection(fd: fd, host: host, link: link)
         connection.context = CallbackContext.retain(connection)
         connection.readEvent = event_new(link.base, fd, Int16(EV_READ | EV_PERSIST), onPeerReadable, connection.context)
         connection.writeEvent = event_new(
@@ -43,9 +49,23 @@ final class PeerConnection {
                 return
             }
             Socket.disableNagle(fd)
+            if let tls = link.tls {
+                guard let session = tls.dialSession(fd: fd, host: host) else {
+                    link.peerFailed("cannot start TLS: \(TLSSession.errorText())")
+                    return
+                }
+                transport = Transport(fd: fd, tls: session)
+                handshaking = true
+                continueHandshake()
+                return
+            }
             event_del(writeEvent)
             event_add(readEvent, nil)
             link.peerConnected()
+            return
+        }
+        if handshaking {
+            continueHandshake()
             return
         }
         if let failure = flush() {
@@ -55,15 +75,36 @@ final class PeerConnection {
         link.peerWritable(space: ReplicationLink.outputHighWater - output.count)
     }
 
+    /// Steps the TLS handshake on whichever readiness it waits for; the stream starts once it is done.
+    private func continueHandshake() {
+        guard let session = transport.tls else { return }
+        switch session.handshake() {
+        case .done:
+            handshaking = false
+            event_del(writeEvent)
+            event_add(readEvent, nil)
+            link.peerConnected()
+        case .wantsRead:
+            event_del(writeEvent)
+            event_add(readEvent, nil)
+        case .wantsWrite:
+            event_add(writeEvent, nil)
+        case .failed(let reason):
+            link.peerFailed("TLS handshake with the peer failed: \(reason)")
+        }
+    }
+
     fileprivate func readable() {
-        let space = input.writableSpace(minimum: 16 * 1024)
-        let received = read(fd, space.baseAddress, space.count)
+        if handshaking {
+            continueHandshake()
+            return
+        }
+        let received = transport.receive(into: input, minimum: 16 * 1024)
         if received == 0 || (received < 0 && errno != EAGAIN && errno != EINTR) {
             link.peerFailed(received == 0 ? "peer closed the connection" : String(cString: strerror(errno)))
             return
         }
         guard received > 0 else { return }
-        input.commit(received)
         var offset = 0
         let bytes = input.bytes
         while !closed {
@@ -85,8 +126,8 @@ final class PeerConnection {
     /// Writes what is queued; `nil` when all went or the socket is full (then the write event waits),
     /// `.disconnected` when the connection failed.
     func flush() -> OutgoingEvent? {
-        guard !closed, !connecting else { return nil }
-        guard let written = Socket.drain(output, to: fd) else {
+        guard !closed, !connecting, !handshaking else { return nil }
+        guard let written = transport.drain(output) else {
             return .disconnected(reason: "write to peer failed: \(String(cString: strerror(errno)))")
         }
         if output.isEmpty {
@@ -106,7 +147,7 @@ final class PeerConnection {
         closed = true
         event_free(readEvent)
         event_free(writeEvent)
-        Glibc.close(fd)
+        transport.close()
         CallbackContext<PeerConnection>.release(context)
     }
 }

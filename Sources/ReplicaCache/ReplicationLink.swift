@@ -26,6 +26,8 @@ final class ReplicationLink: @unchecked Sendable {
     let cache: Cache
     let logger: Logger
     let base: OpaquePointer
+    /// `--repl-tls`: the peer is dialed with TLS, and its incoming link must show a trusted certificate.
+    let tls: TLSContext?
 
     /// The peer's acked offset of this node's stream, for sync-mode replies.
     let ackedOffset = ManagedAtomic<UInt64>(0)
@@ -67,8 +69,9 @@ final class ReplicationLink: @unchecked Sendable {
     private var events: [OpaquePointer?] = []
     private var stopping = false
 
-    init(settings: ReplicationSettings, cache: Cache, logger: Logger) throws(ServerError) {
+    init(settings: ReplicationSettings, cache: Cache, logger: Logger, tls: TLSContext?) throws(ServerError) {
         self.settings = settings
+        self.tls = tls?.settings.replication == true ? tls : nil
         self.cache = cache
         self.logger = logger
         var secret: ReplicationSecret?
@@ -128,8 +131,8 @@ final class ReplicationLink: @unchecked Sendable {
     }
 
     /// A worker found a replication HELLO on a client connection: the socket and the bytes read so far move here.
-    func adoptIncoming(fd: Int32, buffered: UnsafeRawBufferPointer) {
-        handoffs.withLock { $0.append(IncomingHandoff(fd: fd, buffered: Array(buffered))) }
+    func adoptIncoming(fd: Int32, buffered: UnsafeRawBufferPointer, tls: TLSSession?) {
+        handoffs.withLock { $0.append(IncomingHandoff(fd: fd, buffered: Array(buffered), tls: tls)) }
         wakePending.store(true, ordering: .relaxed)
         wakeSignal.fire()
     }
@@ -185,7 +188,7 @@ final class ReplicationLink: @unchecked Sendable {
                 "peer": "\(configuration.peerAddress)", "node": "\(configuration.identity.name)",
                 "mode": "\(configuration.mode.rawValue)", "repl_id": "\(configuration.replicationID)",
             ])
-        if configuration.secret == nil {
+        if configuration.secret == nil, tls == nil {
             logger.warning("replication runs without --repl-secret-file: any client can join the pair")
         }
         // The coalescing sleep is 200 µs: the default 50 µs of timer slack would add a quarter to it.
@@ -221,7 +224,15 @@ final class ReplicationLink: @unchecked Sendable {
                 shutDown()
                 return
             }
-            let connection = IncomingReplication(fd: handoff.fd, link: self)
+            let transport = Transport(fd: handoff.fd, tls: handoff.tls)
+            if tls != nil, handoff.tls?.peerCertificateVerified != true {
+                logger.warning(
+                    "incoming replication refused",
+                    metadata: ["reason": "--repl-tls: the connection showed no certificate signed by ssl_ca_cert"])
+                transport.close()
+                continue
+            }
+            let connection = IncomingReplication(transport: transport, link: self)
             incoming[handoff.fd] = connection
             connection.start(buffered: handoff.buffered)
         }

@@ -40,7 +40,8 @@ final class Server {
     func bind() throws(ServerError) {
         let fd = try Socket.listen(host: settings.listenAddress, port: settings.port, backlog: settings.listenBacklog)
         let wake = try WakeSignal(base: base)
-        state = ServerState(settings: settings, clock: clock, logger: logger) { _ in wake.fire() }
+        let tls = settings.tls.enabled ? try TLSContext(settings: settings.tls, now: clock.now()) : nil
+        state = ServerState(settings: settings, clock: clock, logger: logger, tls: tls) { _ in wake.fire() }
         listener = Listener(fd: fd, server: state, base: base)
         shutdownWake = wake
         metrics = try settings.metricsPort.map { port throws(ServerError) in
@@ -56,7 +57,7 @@ final class Server {
     /// Runs until SIGTERM, SIGINT or `shutdown`; returns the exit status.
     func run() throws(ServerError) -> Int32 {
         let link = try settings.replication.map { replication throws(ServerError) in
-            try ReplicationLink(settings: replication, cache: state.cache, logger: logger)
+            try ReplicationLink(settings: replication, cache: state.cache, logger: logger, tls: state.tls)
         }
         var workers: [Worker] = []
         for index in 0..<settings.threadCount {

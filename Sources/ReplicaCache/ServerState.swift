@@ -11,6 +11,8 @@ final class ServerState: @unchecked Sendable {
     /// Connection events log at debug (`-vv`); replication link events at notice (no `-v`).
     let logger: Logger
     let cache: Cache
+    /// `-Z`: the client port's TLS, and `--repl-tls`'s dialing context.
+    let tls: TLSContext?
     /// One clock for seconds and milliseconds, so expiry, flush marks and versions agree.
     let clock: SystemClock
     let startTime: Int64
@@ -36,9 +38,11 @@ final class ServerState: @unchecked Sendable {
     private let shutdownRequest: @Sendable (Bool) -> Void
 
     init(
-        settings: Settings, clock: SystemClock, logger: Logger, shutdownRequest: @escaping @Sendable (Bool) -> Void
+        settings: Settings, clock: SystemClock, logger: Logger, tls: TLSContext?,
+        shutdownRequest: @escaping @Sendable (Bool) -> Void
     ) {
         self.settings = settings
+        self.tls = tls
         self.logger = logger
         self.clock = clock
         self.startTime = clock.now()

@@ -37,6 +37,8 @@ struct Settings: Sendable {
     var metricsPort: UInt16?
     /// memcached's `-F` turns this off: `flush_all` and binary FLUSH are refused.
     var flushEnabled = true
+    /// memcached's `-Z` and `-o ssl_*`, and `--repl-tls`.
+    var tls = TLSSettings()
     /// memcached's `-X` turns this off: `lru_crawler metadump` is refused.
     var dumpEnabled = true
 }

@@ -117,6 +117,11 @@ struct StatsReporter {
         line("evictions", cache.evictions, output)
         line("reclaimed", cache.reclaimed, output)
         line("crawler_reclaimed", cache.crawlerReclaimed, output)
+        // memcached lists these only under -Z.
+        if let tls = server.tls {
+            line("ssl_handshake_errors", tls.handshakeErrors.load(ordering: .relaxed), output)
+            line("time_since_server_cert_refresh", Int(now - tls.lastLoad.load(ordering: .relaxed)), output)
+        }
     }
 
     private func settings(_ output: ByteBuffer) {
@@ -143,6 +148,23 @@ struct StatsReporter {
         line("flush_enabled", settings.flushEnabled ? "yes" : "no", output)
         line("dump_enabled", settings.dumpEnabled ? "yes" : "no", output)
         line("idle_timeout", server.settings.idleTimeout, output)
+        tlsSettings(output)
+    }
+
+    /// memcached shows its TLS settings with or without `-Z`, unset files as C's "(null)" and unset lists as NULL.
+    private func tlsSettings(_ output: ByteBuffer) {
+        let tls = server.settings.tls
+        line("ssl_enabled", tls.enabled ? "yes" : "no", output)
+        line("ssl_chain_cert", tls.chainCertificate ?? "(null)", output)
+        line("ssl_key", tls.key ?? "(null)", output)
+        line("ssl_verify_mode", Int(tls.verifyFlags), output)
+        line("ssl_keyformat", Int(tls.keyFormat), output)
+        line("ssl_ciphers", tls.ciphers ?? "NULL", output)
+        line("ssl_ca_cert", tls.caCertificate ?? "NULL", output)
+        line("ssl_wbuf_size", tls.writeBufferSize, output)
+        line("ssl_session_cache", tls.sessionCache ? "yes" : "no", output)
+        line("ssl_kernel_tls", tls.kernelTLS ? "yes" : "no", output)
+        line("ssl_min_version", tls.minimumVersionName, output)
     }
 
     private func items(_ output: ByteBuffer) {

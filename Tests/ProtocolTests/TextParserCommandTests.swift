@@ -182,6 +182,13 @@ import Testing
     expectParse("verbosity noreply\r\n", reject(nil, 19))
 }
 
+/// memcached reads only the last token of `refresh_certs`, for `noreply`, and ignores the others.
+@Test func refreshCertificatesIgnoresTokensButNoreply() {
+    expectParse("refresh_certs\r\n", command(.refreshCertificates(noreply: false), 15))
+    expectParse("refresh_certs noreply\r\n", command(.refreshCertificates(noreply: true), 23))
+    expectParse("refresh_certs a b\r\n", command(.refreshCertificates(noreply: false), 19))
+}
+
 @Test func shutdownNeedsToBeEnabled() {
     expectParse("shutdown\r\n", reject(.shutdownNotEnabled, 10))
     expectParse("shutdown foo\r\n", reject(.shutdownNotEnabled, 14))
