@@ -137,14 +137,15 @@ struct CommandExecutor {
             let keyBytes = UnsafeRawBufferPointer(rebasing: bytes[key])
             statistics.add(touching ? .cmdTouch : .cmdGet)
             let found: Bool? = cache.withItem(key: keyBytes, touchExptime: request.touchExptime) { item in
+                output.append("VALUE ")
                 if request.withCAS {
-                    output.append(item.replyHeader)
+                    output.append(item.valueLineHeader)
                     output.append(UInt8(ascii: " "))
                     output.appendDecimal(item.casUnique)
                     output.append("\r\n")
                     output.append(item.valueWithTerminator)
                 } else {
-                    output.append(item.getReply)
+                    output.append(item.valueLine)
                 }
                 return true
             } changed: {

@@ -4,13 +4,9 @@
     import Darwin
 #endif
 
-/// Layout of an item's block: an `ItemHeader`, then the complete `get` reply,
-/// `VALUE <key> <flags> <bytes>\r\n<data>\r\n`.
+/// Layout of an item's block: an `ItemHeader`, then the `get` reply after its `VALUE `,
+/// `<key> <flags> <bytes>\r\n<data>\r\n`.
 enum ItemBlock {
-    /// In the reply, the key starts right after "VALUE ".
-    static let keyOffset = 6
-    private static let valuePrefix: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) = (86, 65, 76, 85, 69, 32)
-
     /// memcached 1.6's `ntotal`: 48-byte item header, key and its NUL, 4 bytes of flags when nonzero,
     /// data with `\r\n`, and the 8-byte CAS. Decides `tooLarge` and the size class exactly as memcached does.
     static func memcachedItemSize(keyLength: Int, flags: UInt32, valueLength: Int) -> Int {
@@ -18,7 +14,7 @@ enum ItemBlock {
     }
 
     static func headerLength(keyLength: Int, flags: UInt32, valueLength: Int) -> Int {
-        keyOffset + keyLength + 1 + DecimalText.digitCount(UInt64(flags)) + 1
+        keyLength + 1 + DecimalText.digitCount(UInt64(flags)) + 1
             + DecimalText.digitCount(UInt64(valueLength))
     }
 
@@ -33,19 +29,13 @@ enum ItemBlock {
         let item = raw.bindMemory(to: ItemHeader.self, capacity: 1)
         item.initialize(
             to: ItemHeader(
-                chainNext: nil, lruPrevious: nil, lruNext: nil, casUnique: 0, expiresAt: 0, lastAccess: 0, hash: hash,
-                flags: flags, valueLength: Int32(truncatingIfNeeded: valueLength),
-                replyHeaderLength: UInt16(truncatingIfNeeded: headerLength),
-                keyLength: UInt8(truncatingIfNeeded: key.count), classAndFetched: 0, version: .zero,
-                metaBits: 0))
+                hash: hash, flags: flags, valueLength: valueLength, replyHeaderLength: headerLength,
+                keyLength: key.count))
         let reply = item.reply
-        withUnsafeBytes(of: valuePrefix) { prefix in
-            reply.copyMemory(from: prefix.baseAddress!, byteCount: keyOffset)
-        }
         if key.count > 0 {
-            (reply + keyOffset).copyMemory(from: key.baseAddress!, byteCount: key.count)
+            reply.copyMemory(from: key.baseAddress!, byteCount: key.count)
         }
-        var position = keyOffset + key.count
+        var position = key.count
         reply.storeBytes(of: 32, toByteOffset: position, as: UInt8.self)
         position += 1
         position += DecimalText.write(UInt64(flags), to: reply + position)
@@ -73,7 +63,7 @@ enum ItemBlock {
     @inline(__always)
     static func keysEqual(_ item: ItemPointer, _ key: UnsafeRawBufferPointer) -> Bool {
         guard let other = key.baseAddress else { return true }
-        let stored = UnsafeRawPointer(item.reply + keyOffset)
+        let stored = UnsafeRawPointer(item.reply)
         let count = key.count
         if count < 8 {
             for offset in 0..<count

@@ -4,15 +4,14 @@
     import Darwin
 #endif
 
-/// An item: one manually allocated block, an `ItemHeader` followed by the item's complete `get` reply.
+/// An item: one manually allocated block, an `ItemHeader` followed by the item's `get` reply after its `VALUE `.
 typealias ItemPointer = UnsafeMutablePointer<ItemHeader>
 
-/// The metadata at the start of every item block, 80 bytes: hash chain and LRU links, CAS, times, sizes, version,
-/// meta protocol bits.
+/// The metadata at the start of every item block, 72 bytes: hash chain and LRU links, CAS, times, sizes, version,
+/// meta protocol bits. Small items are mostly header, so every field is as narrow as its values allow.
 ///
 /// Keeping the links in the block (as memcached does) means a lookup touches the bucket array and the item
-/// block, nothing else. What a lookup compares (chain link, hash, key length) sits in the first 64 bytes; the
-/// version follows, next to the key in the block's second cache line.
+/// block, nothing else. What a lookup compares (chain link, hash, key length) sits in the first 64 bytes.
 ///
 /// A tombstone (a deleted key kept for replication) is a block of the same layout with size class 0, no data,
 /// `expiresAt` -1 (so every liveness check takes it for a miss) and its deletion time in `lastAccess`.
@@ -25,25 +24,66 @@ struct ItemHeader {
     var lruNext: ItemPointer?
     var casUnique: UInt64
     var expiresAt: Int64
-    var lastAccess: Int64
+    /// `version`, stored flat: as a `Version` field its padding would cost the header 8 bytes.
+    private var versionTimestamp: UInt64
     /// The low 32 bits of the key's hash: bucket choice when the index grows, and a cheap first comparison.
     var hash: UInt32
     var flags: UInt32
     var valueLength: Int32
-    /// Length of `VALUE <key> <flags> <bytes>`, without its CRLF.
-    var replyHeaderLength: UInt16
+    private var versionNode: UInt32
+    /// Unix seconds (they fit 32 bits until 2106).
+    private var lastAccessSeconds: UInt32
+    /// The reply header's length (`<key> <flags> <bytes>`, at most 272) in the low 13 bits, `metaBits` in the top 3.
+    private var replyHeaderAndMeta: UInt16
     var keyLength: UInt8
     /// The size class id in the low bits; `fetchedBit` marks an item read since it was stored.
     var classAndFetched: UInt8
-    var version: Version
-    /// Meta protocol state (`ItemHeader.staleBit`...), in what would otherwise be the header's tail padding.
-    var metaBits: UInt8
 
     static let fetchedBit: UInt8 = 0x80
+    private static let replyHeaderMask: UInt16 = 0x1fff
+
+    init(hash: UInt32, flags: UInt32, valueLength: Int, replyHeaderLength: Int, keyLength: Int) {
+        chainNext = nil
+        lruPrevious = nil
+        lruNext = nil
+        casUnique = 0
+        expiresAt = 0
+        versionTimestamp = 0
+        self.hash = hash
+        self.flags = flags
+        self.valueLength = Int32(truncatingIfNeeded: valueLength)
+        versionNode = 0
+        lastAccessSeconds = 0
+        replyHeaderAndMeta = UInt16(truncatingIfNeeded: replyHeaderLength) & Self.replyHeaderMask
+        self.keyLength = UInt8(truncatingIfNeeded: keyLength)
+        classAndFetched = 0
+    }
+
+    var version: Version {
+        get { Version(timestamp: versionTimestamp, nodeID: versionNode) }
+        set {
+            versionTimestamp = newValue.timestamp
+            versionNode = newValue.nodeID
+        }
+    }
+
+    var lastAccess: Int64 {
+        get { Int64(lastAccessSeconds) }
+        set { lastAccessSeconds = UInt32(clamping: newValue) }
+    }
+
+    /// Length of `<key> <flags> <bytes>`, without its CRLF.
+    var replyHeaderLength: UInt16 { replyHeaderAndMeta & Self.replyHeaderMask }
+
+    /// Meta protocol state (`ItemHeader.staleBit`...): three bits.
+    var metaBits: UInt8 {
+        get { UInt8(truncatingIfNeeded: replyHeaderAndMeta >> 13) }
+        set { replyHeaderAndMeta = (replyHeaderAndMeta & Self.replyHeaderMask) | UInt16(newValue & 0x7) << 13 }
+    }
 }
 
 extension UnsafeMutablePointer where Pointee == ItemHeader {
-    /// The `get` reply, right after the header.
+    /// The `get` reply after its `VALUE `, right after the header.
     @inline(__always)
     var reply: UnsafeMutableRawPointer { UnsafeMutableRawPointer(self) + MemoryLayout<ItemHeader>.stride }
 
@@ -60,7 +100,7 @@ extension UnsafeMutablePointer where Pointee == ItemHeader {
 
     @inline(__always)
     var key: UnsafeRawBufferPointer {
-        UnsafeRawBufferPointer(start: reply + ItemBlock.keyOffset, count: Int(pointee.keyLength))
+        UnsafeRawBufferPointer(start: reply, count: Int(pointee.keyLength))
     }
 
     var valueStart: UnsafeMutableRawPointer { reply + Int(pointee.replyHeaderLength) + 2 }
@@ -99,7 +139,7 @@ extension UnsafeMutablePointer where Pointee == ItemHeader {
         let valueLength = Int(pointee.valueLength)
         let data = reply + headerLength + 2
         return ItemView(
-            key: UnsafeRawBufferPointer(start: reply + ItemBlock.keyOffset, count: Int(pointee.keyLength)),
+            key: UnsafeRawBufferPointer(start: reply, count: Int(pointee.keyLength)),
             value: UnsafeRawBufferPointer(start: data, count: valueLength),
             flags: pointee.flags,
             casUnique: pointee.casUnique,
@@ -108,8 +148,8 @@ extension UnsafeMutablePointer where Pointee == ItemHeader {
             fetched: fetched,
             totalSize: totalSize,
             sizeClass: sizeClass,
-            getReply: UnsafeRawBufferPointer(start: reply, count: headerLength + valueLength + 4),
-            replyHeader: UnsafeRawBufferPointer(start: reply, count: headerLength),
+            valueLine: UnsafeRawBufferPointer(start: reply, count: headerLength + valueLength + 4),
+            valueLineHeader: UnsafeRawBufferPointer(start: reply, count: headerLength),
             valueWithTerminator: UnsafeRawBufferPointer(start: data, count: valueLength + 2)
         )
     }

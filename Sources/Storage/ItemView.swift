@@ -13,14 +13,15 @@ public struct ItemView {
     public var lastAccess: Int64
     /// Read at least once since stored; in `withItem` this includes the read that produced the view.
     public var fetched: Bool
-    /// Bytes accounted for this item: its block, a 64-byte header followed by the `get` reply.
+    /// Bytes accounted for this item: its block, a 72-byte header followed by the `get` reply's text.
     public var totalSize: Int
     /// memcached-like slab class id, for `stats items` / `stats slabs`.
     public var sizeClass: Int
-    /// The whole reply of a `get` hit: `VALUE <key> <flags> <bytes>\r\n<data>\r\n`.
-    public var getReply: UnsafeRawBufferPointer
-    /// `VALUE <key> <flags> <bytes>` without CRLF; `gets` appends ` <cas>\r\n` and then `valueWithTerminator`.
-    public var replyHeader: UnsafeRawBufferPointer
+    /// A `get` hit's reply after its `VALUE `: `<key> <flags> <bytes>\r\n<data>\r\n`. The six constant bytes are
+    /// not stored, since for small items every byte of the block counts.
+    public var valueLine: UnsafeRawBufferPointer
+    /// `<key> <flags> <bytes>` without CRLF; `gets` appends ` <cas>\r\n` and then `valueWithTerminator`.
+    public var valueLineHeader: UnsafeRawBufferPointer
     /// The data followed by `\r\n`.
     public var valueWithTerminator: UnsafeRawBufferPointer
 }

@@ -27,7 +27,7 @@ import Testing
         let harness = CacheHarness()
         harness.set("n", "100")
         #expect(harness.decr("n", 1) == .value(99))
-        #expect(harness.item("n") { String(decoding: $0.getReply, as: UTF8.self) } == "VALUE n 0 3\r\n99 \r\n")
+        #expect(harness.item("n") { String(decoding: $0.valueLine, as: UTF8.self) } == "n 0 3\r\n99 \r\n")
         #expect(harness.incr("n", 0) == .value(99))
     }
 
@@ -35,7 +35,7 @@ import Testing
         let harness = CacheHarness()
         harness.set("n", "99", flags: 5, exptime: 100)
         #expect(harness.incr("n", 1) == .value(100))
-        #expect(harness.item("n") { String(decoding: $0.getReply, as: UTF8.self) } == "VALUE n 5 3\r\n100\r\n")
+        #expect(harness.item("n") { String(decoding: $0.valueLine, as: UTF8.self) } == "n 5 3\r\n100\r\n")
         #expect(harness.item("n") { $0.expiresAt } == CacheHarness.startTime + 100)
         var seenBytes = 0
         harness.cache.forEachItem { seenBytes += $0.totalSize }

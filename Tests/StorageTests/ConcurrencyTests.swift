@@ -28,9 +28,9 @@ import Testing
         harness.cache.forEachItem { item in
             seenBytes += item.totalSize
             seenItems += 1
-            let header = "VALUE \(String(decoding: item.key, as: UTF8.self)) \(item.flags) \(item.value.count)"
-            wellFormed = wellFormed && String(decoding: item.replyHeader, as: UTF8.self) == header
-            wellFormed = wellFormed && item.getReply.count == item.replyHeader.count + item.value.count + 4
+            let header = "\(String(decoding: item.key, as: UTF8.self)) \(item.flags) \(item.value.count)"
+            wellFormed = wellFormed && String(decoding: item.valueLineHeader, as: UTF8.self) == header
+            wellFormed = wellFormed && item.valueLine.count == item.valueLineHeader.count + item.value.count + 4
         }
         let statistics = harness.cache.statistics()
         #expect(wellFormed)

@@ -3,8 +3,29 @@ import Testing
 @testable import Storage
 
 @Suite struct MetaOperationTests {
-    @Test func metaBitsKeepTheHeaderAtEightyBytes() {
+    @Test func metaBitsKeepTheHeaderAtSeventyTwoBytes() {
         #expect(MemoryLayout<ItemHeader>.stride == ItemHeader.expectedStride)
+    }
+
+    /// The meta bits share a 16-bit field with the reply header's length, which is largest for a 250-byte key with
+    /// ten-digit flags and length: setting and clearing every bit leaves the stored reply readable.
+    @Test func metaBitsLeaveTheLongestReplyHeaderIntact() {
+        let key = [UInt8](repeating: UInt8(ascii: "k"), count: 250)
+        let item = key.withUnsafeBytes {
+            ItemBlock.allocate(key: $0, hash: 1, flags: UInt32.max, valueLength: 1_000_000_000)
+        }
+        defer { item.deallocateItem() }
+        let header = String(repeating: "k", count: 250) + " 4294967295 1000000000"
+        for bit in [ItemHeader.staleBit, ItemHeader.tokenSentBit, ItemHeader.binaryKeyBit] {
+            item.setMetaBit(bit, true)
+        }
+        #expect(item.hasMetaBit(ItemHeader.staleBit) && item.hasMetaBit(ItemHeader.binaryKeyBit))
+        #expect(Int(item.pointee.replyHeaderLength) == header.utf8.count)
+        let stored = UnsafeRawBufferPointer(start: item.reply, count: header.utf8.count)
+        #expect(String(decoding: stored, as: UTF8.self) == header)
+        item.setMetaBit(ItemHeader.tokenSentBit, false)
+        #expect(!item.hasMetaBit(ItemHeader.tokenSentBit) && item.hasMetaBit(ItemHeader.staleBit))
+        #expect(Int(item.pointee.replyHeaderLength) == header.utf8.count)
     }
 
     @Test func vivifyCreatesOnceAndReplicatesTheEmptyItem() {

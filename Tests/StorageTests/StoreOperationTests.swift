@@ -22,14 +22,14 @@ import Testing
         #expect(harness.get("absent") == nil)
     }
 
-    @Test func getReplyHoldsTheCompleteValueLine() {
+    @Test func valueLineHoldsTheGetReplyAfterValue() {
         let harness = CacheHarness()
         harness.set("key", "data", flags: 7)
-        let reply = harness.item("key") { String(decoding: $0.getReply, as: UTF8.self) }
-        let header = harness.item("key") { String(decoding: $0.replyHeader, as: UTF8.self) }
+        let reply = harness.item("key") { String(decoding: $0.valueLine, as: UTF8.self) }
+        let header = harness.item("key") { String(decoding: $0.valueLineHeader, as: UTF8.self) }
         let tail = harness.item("key") { String(decoding: $0.valueWithTerminator, as: UTF8.self) }
-        #expect(reply == "VALUE key 7 4\r\ndata\r\n")
-        #expect(header == "VALUE key 7 4")
+        #expect(reply == "key 7 4\r\ndata\r\n")
+        #expect(header == "key 7 4")
         #expect(tail == "data\r\n")
     }
 
@@ -37,7 +37,7 @@ import Testing
         let harness = CacheHarness()
         #expect(harness.set("k", "").isStored)
         #expect(harness.get("k") == "")
-        #expect(harness.item("k") { String(decoding: $0.getReply, as: UTF8.self) } == "VALUE k 0 0\r\n\r\n")
+        #expect(harness.item("k") { String(decoding: $0.valueLine, as: UTF8.self) } == "k 0 0\r\n\r\n")
     }
 
     @Test func addStoresOnlyWhenMissing() {
@@ -82,7 +82,7 @@ import Testing
         #expect(harness.store(.prepend, "k", "start-").isStored)
         #expect(harness.get("k") == "start-middle-end")
         #expect(
-            harness.item("k") { String(decoding: $0.getReply, as: UTF8.self) } == "VALUE k 0 16\r\nstart-middle-end\r\n"
+            harness.item("k") { String(decoding: $0.valueLine, as: UTF8.self) } == "k 0 16\r\nstart-middle-end\r\n"
         )
     }
 

@@ -45,14 +45,15 @@ final class GetPath {
                 return
             }
             let found: Bool? = cache.withItem(key: UnsafeRawBufferPointer(rebasing: request[key])) { item in
+                output.append("VALUE ")
                 if retrieval.withCAS {
-                    output.append(item.replyHeader)
+                    output.append(item.valueLineHeader)
                     output.append(UInt8(ascii: " "))
                     output.appendDecimal(item.casUnique)
                     output.append("\r\n")
                     output.append(item.valueWithTerminator)
                 } else {
-                    output.append(item.getReply)
+                    output.append(item.valueLine)
                 }
                 return true
             }
