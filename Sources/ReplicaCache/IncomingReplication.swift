@@ -5,7 +5,6 @@ import Replication
 
 /// A replication connection the peer dialed to this node: its writes come in here and are applied.
 final class IncomingReplication {
-    let fd: Int32
     private let transport: Transport
     unowned let link: ReplicationLink
     private var stream: IncomingStream
@@ -19,9 +18,9 @@ final class IncomingReplication {
     private var closed = false
 
     var peerID: UInt32? { stream.peer?.id }
+    var fd: Int32 { transport.fd }
 
     init(transport: Transport, link: ReplicationLink) {
-        self.fd = transport.fd
         self.transport = transport
         self.link = link
         stream = IncomingStream(

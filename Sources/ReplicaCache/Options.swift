@@ -161,7 +161,8 @@ struct Options: ParsableCommand {
         }
         for option in extended.flatMap({ $0.split(separator: ",") }) {
             let key = option.split(separator: "=", maxSplits: 1).first.map(String.init) ?? ""
-            guard Self.allocatorTuningOptions.contains(key) || key == "idle_timeout" || key.hasPrefix("ssl_") else {
+            let served = key == "idle_timeout" || TLSSettings.optionKeys.contains(key)
+            guard Self.allocatorTuningOptions.contains(key) || served else {
                 throw ValidationError("unsupported extended option: \(option)")
             }
         }
@@ -239,14 +240,10 @@ struct Options: ParsableCommand {
         tls.replication = replicationTLS
         for option in extended.flatMap({ $0.split(separator: ",") }) {
             let parts = option.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            let known: Bool
             do {
-                known = try tls.read(key: parts[0], value: parts.count == 2 ? parts[1] : nil)
+                try tls.read(key: parts[0], value: parts.count == 2 ? parts[1] : nil)
             } catch {
                 throw ValidationError(error.description)
-            }
-            guard known || !parts[0].hasPrefix("ssl_") else {
-                throw ValidationError("unsupported extended option: \(option)")
             }
         }
         if enableTLS, tls.chainCertificate == nil {

@@ -6,10 +6,11 @@ import Replication
 /// The socket this node dialed to its peer, carrying this node's stream out and acks back.
 /// Under `--repl-tls` a TLS handshake, checking the peer's certificate, comes between the connect and the stream.
 final class PeerConnection {
-    let fd: Int32
     unowned let link: ReplicationLink
     private let host: String
+    /// The socket; under `--repl-tls` its TLS session joins it once the connect is done.
     private var transport: Transport
+    var fd: Int32 { transport.fd }
     let output = ByteBuffer(capacity: 64 * 1024)
     private let input = ByteBuffer(capacity: 4096)
     private var readEvent: OpaquePointer?
@@ -20,7 +21,6 @@ final class PeerConnection {
     private var closed = false
 
     private init(fd: Int32, host: String, link: ReplicationLink) {
-        self.fd = fd
         self.host = host
         self.link = link
         self.transport = Transport(fd: fd)

@@ -73,22 +73,9 @@ final class TLSContext: @unchecked Sendable {
         guard let context = SSL_CTX_new(TLS_server_method()) else { throw failure("Error creating the SSL context") }
         do throws(ServerError) {
             try configure(context, settings)
-            let chain = settings.chainCertificate ?? ""
-            guard SSL_CTX_use_certificate_chain_file(context, chain) == 1 else {
-                throw failure("Error loading the certificate chain: \(chain)")
-            }
-            let key = settings.key ?? chain
-            guard SSL_CTX_use_PrivateKey_file(context, key, settings.keyFormat) == 1 else {
-                throw failure("Error loading the key: \(key)")
-            }
-            guard SSL_CTX_check_private_key(context) == 1 else {
-                throw failure("Error validating the certificate")
-            }
             var verify = settings.verifyFlags
             if let ca = settings.caCertificate {
-                guard SSL_CTX_load_verify_locations(context, ca, nil) == 1 else {
-                    throw failure("Error loading the CA certificate: \(ca)")
-                }
+                try trust(ca, in: context)
                 SSL_CTX_set_client_CA_list(context, SSL_load_client_CA_file(ca))
                 // The peer's link arrives here: ask every client for a certificate (one that offers none is still
                 // served, as under mode 1) so the link's can be checked.
@@ -107,16 +94,9 @@ final class TLSContext: @unchecked Sendable {
     private static func makeDialingContext(_ settings: TLSSettings) throws(ServerError) -> OpaquePointer {
         guard let context = SSL_CTX_new(TLS_client_method()) else { throw failure("Error creating the SSL context") }
         do throws(ServerError) {
+            // This node's certificate is also its client certificate towards the peer.
             try configure(context, settings)
-            // This node's certificate is its client certificate towards the peer.
-            let chain = settings.chainCertificate ?? ""
-            guard SSL_CTX_use_certificate_chain_file(context, chain) == 1,
-                SSL_CTX_use_PrivateKey_file(context, settings.key ?? chain, settings.keyFormat) == 1
-            else { throw failure("Error loading the certificate for --repl-tls: \(chain)") }
-            let ca = settings.caCertificate ?? ""
-            guard SSL_CTX_load_verify_locations(context, ca, nil) == 1 else {
-                throw failure("Error loading the CA certificate: \(ca)")
-            }
+            try trust(settings.caCertificate ?? "", in: context)
             SSL_CTX_set_verify(context, SSL_VERIFY_PEER, nil)
             return context
         } catch {
@@ -125,8 +105,20 @@ final class TLSContext: @unchecked Sendable {
         }
     }
 
-    /// What both contexts share: the lowest version, the ciphers, and the modes the connection loops rely on.
+    /// What both contexts share: this node's certificate and key, the lowest version, the ciphers, and the modes the
+    /// connection loops rely on.
     private static func configure(_ context: OpaquePointer, _ settings: TLSSettings) throws(ServerError) {
+        let chain = settings.chainCertificate ?? ""
+        guard SSL_CTX_use_certificate_chain_file(context, chain) == 1 else {
+            throw failure("Error loading the certificate chain: \(chain)")
+        }
+        let key = settings.key ?? chain
+        guard SSL_CTX_use_PrivateKey_file(context, key, settings.keyFormat) == 1 else {
+            throw failure("Error loading the key: \(key)")
+        }
+        guard SSL_CTX_check_private_key(context) == 1 else {
+            throw failure("Error validating the certificate")
+        }
         let versions = [TLS1_VERSION, TLS1_1_VERSION, TLS1_2_VERSION, TLS1_3_VERSION]
         guard rc_ssl_ctx_set_min_proto_version(context, versions[settings.minimumVersion]) == 1 else {
             throw failure("Error setting the minimum TLS version")
@@ -139,6 +131,13 @@ final class TLSContext: @unchecked Sendable {
         let modes = SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER | SSL_MODE_RELEASE_BUFFERS
         _ = rc_ssl_ctx_set_mode(context, Int(modes))
         rc_ssl_ctx_set_connection_options(context)
+    }
+
+    /// Certificates signed by the CA file `ca` verify.
+    private static func trust(_ ca: String, in context: OpaquePointer) throws(ServerError) {
+        guard SSL_CTX_load_verify_locations(context, ca, nil) == 1 else {
+            throw failure("Error loading the CA certificate: \(ca)")
+        }
     }
 
     /// A start-up or refresh failure with OpenSSL's reason, as memcached words it: "<what> : <reason>".

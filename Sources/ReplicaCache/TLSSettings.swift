@@ -35,8 +35,15 @@ struct TLSSettings: Sendable {
 
     var minimumVersionName: String { "tlsv1.\(minimumVersion)" }
 
-    /// Reads one `-o` key if it is an `ssl_*` key; returns whether it was one. Values are refused with memcached's words.
-    mutating func read(key: Substring, value: Substring?) throws(TLSSettingsError) -> Bool {
+    /// The `-o` keys `read` takes.
+    static let optionKeys: Set<String> = [
+        "ssl_chain_cert", "ssl_key", "ssl_ciphers", "ssl_ca_cert", "ssl_session_cache", "ssl_kernel_tls",
+        "ssl_verify_mode", "ssl_keyformat", "ssl_wbuf_size", "ssl_min_version",
+    ]
+
+    /// Reads one `-o` key if it is one of `optionKeys` (others are not this type's); values are refused with
+    /// memcached's words.
+    mutating func read(key: Substring, value: Substring?) throws(TLSSettingsError) {
         switch key {
         case "ssl_chain_cert": chainCertificate = value.map(String.init)
         case "ssl_key": self.key = value.map(String.init)
@@ -65,9 +72,8 @@ struct TLSSettings: Sendable {
             }
             minimumVersion = version
         default:
-            return false
+            break
         }
-        return true
     }
 }
 
