@@ -29,7 +29,8 @@ let package = Package(
             providers: [.apt(["libssl-dev"])]
         ),
         .target(name: "Protocol"),
-        .target(name: "Storage"),
+        .systemLibrary(name: "CMalloc"),
+        .target(name: "Storage", dependencies: ["CMalloc"]),
         .target(
             name: "Replication",
             dependencies: ["Protocol", "Storage", .product(name: "Crypto", package: "swift-crypto")]

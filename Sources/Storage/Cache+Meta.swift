@@ -68,7 +68,7 @@ extension Cache {
         var prebuiltItem: ItemPointer?
         if !concatenating {
             let item = ItemBlock.allocate(
-                key: key, hash: UInt32(truncatingIfNeeded: hash), flags: flags, valueLength: value.count)
+                key: key, flags: flags, valueLength: value.count, in: arena)
             if let source = value.baseAddress {
                 item.valueStart.copyMemory(from: source, byteCount: value.count)
             }
@@ -76,7 +76,7 @@ extension Cache {
             item.sizeClass = sizeClass
             item.setMetaBit(ItemHeader.binaryKeyBit, binaryKey)
             if item.totalSize > configuration.memoryLimit {
-                item.deallocateItem()
+                item.deallocateItem(from: arena)
                 recordOutOfMemory(shard: shardIndex(hash), sizeClass: sizeClass)
                 return .outOfMemory
             }
@@ -92,7 +92,7 @@ extension Cache {
             shards.withLocked(home) { shard in attempt = shard.metaStore(request, context: context, changed: changed) }
             switch attempt {
             case .finished(let result):
-                if case .stored = result {} else { prebuiltItem?.deallocateItem() }
+                if case .stored = result {} else { prebuiltItem?.deallocateItem(from: arena) }
                 return result
             case .needsMemory(let bytes):
                 round += 1
@@ -100,7 +100,7 @@ extension Cache {
                     context = makeWriteContext()
                     continue
                 }
-                prebuiltItem?.deallocateItem()
+                prebuiltItem?.deallocateItem(from: arena)
                 recordOutOfMemory(shard: home, sizeClass: sizeClass)
                 return concatenating ? .notStored : .outOfMemory
             }

@@ -17,7 +17,7 @@ extension Cache {
             return false
         }
         let item = ItemBlock.allocate(
-            key: key, hash: UInt32(truncatingIfNeeded: hash), flags: flags, valueLength: value.count)
+            key: key, flags: flags, valueLength: value.count, in: arena)
         if let source = value.baseAddress {
             item.valueStart.copyMemory(from: source, byteCount: value.count)
         }
@@ -37,7 +37,7 @@ extension Cache {
             return false
         }
         let tombstone = ItemBlock.allocateTombstone(
-            key: key, hash: UInt32(truncatingIfNeeded: hash), version: version, deletedAt: clock.now())
+            key: key, version: version, deletedAt: clock.now(), in: arena)
         return place(tombstone, key: key, hash: hash)
     }
 
@@ -85,7 +85,7 @@ extension Cache {
     private func place(_ entry: ItemPointer, key: UnsafeRawBufferPointer, hash: UInt64) -> Bool {
         let home = shardIndex(hash)
         if entry.totalSize > configuration.memoryLimit {
-            entry.deallocateItem()
+            entry.deallocateItem(from: arena)
             recordApplyRefused(shard: home)
             return false
         }
@@ -98,7 +98,7 @@ extension Cache {
             }
             switch attempt {
             case .finished(let applied):
-                if !applied { entry.deallocateItem() }
+                if !applied { entry.deallocateItem(from: arena) }
                 return applied
             case .needsMemory(let bytes):
                 round += 1
@@ -106,7 +106,7 @@ extension Cache {
                     context = makeContext()
                     continue
                 }
-                entry.deallocateItem()
+                entry.deallocateItem(from: arena)
                 recordApplyRefused(shard: home)
                 return false
             }

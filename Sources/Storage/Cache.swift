@@ -19,6 +19,7 @@ public final class Cache: @unchecked Sendable {
     public let versions: VersionClock
     let clock: any CacheClock
     let shards: ShardTable
+    let arena: ItemArena
     private let shardMask: Int
     private let accountant: MemoryAccountant
     private let uniques = CasSequence()
@@ -53,9 +54,19 @@ public final class Cache: @unchecked Sendable {
             itemSizeMax: configuration.itemSizeMax, growthFactor: configuration.sizeClassGrowthFactor,
             minimumDataSize: configuration.sizeClassMinimumDataSize)
         let classCount = sizeClasses.count
-        shards = ShardTable(count: shardCount) { _ in
-            Shard(classCount: classCount, initialBuckets: Self.initialBucketsPerShard)
+        let arena = ItemArena(reservedBytes: Self.arenaReservation(memoryLimit: configuration.memoryLimit))
+        self.arena = arena
+        shards = ShardTable(count: shardCount, arena: arena) { _ in
+            Shard(classCount: classCount, initialBuckets: Self.initialBucketsPerShard, arena: arena)
         }
+    }
+
+    /// Address space for the arena's pages: twice the memory limit, since freed blocks wait in partly used pages
+    /// (and every size keeps one), capped at 1 TB. Only pages in use are touched; past the reservation, blocks
+    /// come from `malloc`.
+    static func arenaReservation(memoryLimit: Int) -> Int {
+        let slack = ItemArena.sizeCount * ItemArena.pageSize
+        return min(memoryLimit, 1 << 39) * 2 + slack
     }
 
     /// Number of shards, for `forEachState`.
@@ -174,14 +185,14 @@ public final class Cache: @unchecked Sendable {
         if !concatenating {
             // Built before taking the lock: the copy of the data does not hold up the shard.
             let item = ItemBlock.allocate(
-                key: key, hash: UInt32(truncatingIfNeeded: hash), flags: flags, valueLength: value.count)
+                key: key, flags: flags, valueLength: value.count, in: arena)
             if let source = value.baseAddress {
                 item.valueStart.copyMemory(from: source, byteCount: value.count)
             }
             item.pointee.expiresAt = ItemLiveness.expiresAt(exptime: exptime, now: context.now)
             item.sizeClass = sizeClass
             if item.totalSize > configuration.memoryLimit {
-                item.deallocateItem()
+                item.deallocateItem(from: arena)
                 recordOutOfMemory(shard: shardIndex(hash), sizeClass: sizeClass)
                 return .outOfMemory
             }
@@ -197,7 +208,7 @@ public final class Cache: @unchecked Sendable {
             shards.withLocked(home) { shard in attempt = shard.store(request, context: context, changed: changed) }
             switch attempt {
             case .finished(let result):
-                if case .stored = result {} else { prebuiltItem?.deallocateItem() }
+                if case .stored = result {} else { prebuiltItem?.deallocateItem(from: arena) }
                 return result
             case .needsMemory(let bytes):
                 round += 1
@@ -205,7 +216,7 @@ public final class Cache: @unchecked Sendable {
                     context = makeWriteContext()
                     continue
                 }
-                prebuiltItem?.deallocateItem()
+                prebuiltItem?.deallocateItem(from: arena)
                 recordOutOfMemory(shard: home, sizeClass: sizeClass)
                 // memcached answers a failed append/prepend allocation with NOT_STORED.
                 return concatenating ? .notStored : .outOfMemory

@@ -38,31 +38,32 @@ struct HashIndex: ~Copyable {
     /// The entry (item or tombstone) holding `key`, if any.
     @inline(__always)
     func find(_ key: UnsafeRawBufferPointer, hash: UInt64) -> ItemPointer? {
-        let shortHash = UInt32(truncatingIfNeeded: hash)
-        var candidate = buckets[Int(shortHash) & mask]
+        var candidate = buckets[Int(truncatingIfNeeded: hash) & mask]
         while let item = candidate {
-            if item.pointee.hash == shortHash && Int(item.pointee.keyLength) == key.count
-                && ItemBlock.keysEqual(item, key)
-            {
-                return item
-            }
+            if Int(item.pointee.keyLength) == key.count && ItemBlock.keysEqual(item, key) { return item }
             candidate = item.pointee.chainNext
         }
         return nil
     }
 
-    mutating func insert(_ item: ItemPointer) {
-        // memcached's load: grow past 1.5 items per bucket. A lookup compares the stored hash before the key, so a
-        // longer chain costs a header read per hop; a sparser table would cost every small item 8–16 bytes more.
+    /// The bucket of a linked item: items do not store their hash, so this hashes the key again.
+    @inline(__always)
+    private func bucket(of item: ItemPointer) -> Int {
+        Int(truncatingIfNeeded: KeyHash.hash(item.key)) & mask
+    }
+
+    mutating func insert(_ item: ItemPointer, hash: UInt64) {
+        // memcached's load: grow past 1.5 items per bucket. A sparser table would cost every small item 8–16 bytes
+        // more; each extra hop of a longer chain costs a key comparison.
         if (count + 1) * 2 > bucketCount * 3 { grow() }
-        let bucket = Int(item.pointee.hash) & mask
+        let bucket = Int(truncatingIfNeeded: hash) & mask
         item.pointee.chainNext = buckets[bucket]
         buckets[bucket] = item
         count += 1
     }
 
     mutating func remove(_ item: ItemPointer) {
-        let bucket = Int(item.pointee.hash) & mask
+        let bucket = bucket(of: item)
         if buckets[bucket] == item {
             buckets[bucket] = item.pointee.chainNext
         } else {
@@ -76,7 +77,7 @@ struct HashIndex: ~Copyable {
 
     /// Puts `replacement` (same key) where `item` was in its chain.
     mutating func replace(_ item: ItemPointer, with replacement: ItemPointer) {
-        let bucket = Int(item.pointee.hash) & mask
+        let bucket = bucket(of: item)
         replacement.pointee.chainNext = item.pointee.chainNext
         if buckets[bucket] == item {
             buckets[bucket] = replacement
@@ -96,11 +97,11 @@ struct HashIndex: ~Copyable {
         buckets = .allocate(capacity: newSize)
         buckets.initialize(repeating: nil, count: newSize)
         mask = newSize - 1
-        for bucket in 0..<oldSize {
-            var candidate = oldBuckets[bucket]
+        for oldBucket in 0..<oldSize {
+            var candidate = oldBuckets[oldBucket]
             while let item = candidate {
                 candidate = item.pointee.chainNext
-                let target = Int(item.pointee.hash) & mask
+                let target = bucket(of: item)
                 item.pointee.chainNext = buckets[target]
                 buckets[target] = item
             }

@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
-
 /// Layout of an item's block: an `ItemHeader`, then the `get` reply after its `VALUE `,
 /// `<key> <flags> <bytes>\r\n<data>\r\n`.
 enum ItemBlock {
@@ -18,19 +12,17 @@ enum ItemBlock {
             + DecimalText.digitCount(UInt64(valueLength))
     }
 
-    /// Allocates an item block, fills its header and everything of its reply but the data (which the caller
-    /// writes at `valueStart`). Links, CAS and times start at zero.
-    static func allocate(key: UnsafeRawBufferPointer, hash: UInt32, flags: UInt32, valueLength: Int) -> ItemPointer {
+    /// Allocates an item block from `arena`, fills its header and everything of its reply but the data (which the
+    /// caller writes at `valueStart`). Links, CAS and times start at zero, expiry at never.
+    static func allocate(
+        key: UnsafeRawBufferPointer, flags: UInt32, valueLength: Int, in arena: ItemArena
+    ) -> ItemPointer {
         let headerLength = headerLength(keyLength: key.count, flags: flags, valueLength: valueLength)
-        // malloc directly: `UnsafeMutableRawPointer.allocate` takes the slower aligned-allocation path.
-        guard let raw = malloc(MemoryLayout<ItemHeader>.stride + headerLength + valueLength + 4) else {
-            fatalError("out of memory allocating a cache item")
-        }
+        let raw = arena.allocate(byteCount: MemoryLayout<ItemHeader>.stride + headerLength + valueLength + 4)
         let item = raw.bindMemory(to: ItemHeader.self, capacity: 1)
         item.initialize(
             to: ItemHeader(
-                hash: hash, flags: flags, valueLength: valueLength, replyHeaderLength: headerLength,
-                keyLength: key.count))
+                flags: flags, valueLength: valueLength, replyHeaderLength: headerLength, keyLength: key.count))
         let reply = item.reply
         if key.count > 0 {
             reply.copyMemory(from: key.baseAddress!, byteCount: key.count)
@@ -49,9 +41,9 @@ enum ItemBlock {
 
     /// A tombstone block for `key`: see `ItemHeader`.
     static func allocateTombstone(
-        key: UnsafeRawBufferPointer, hash: UInt32, version: Version, deletedAt: Int64
+        key: UnsafeRawBufferPointer, version: Version, deletedAt: Int64, in arena: ItemArena
     ) -> ItemPointer {
-        let tombstone = allocate(key: key, hash: hash, flags: 0, valueLength: 0)
+        let tombstone = allocate(key: key, flags: 0, valueLength: 0, in: arena)
         tombstone.pointee.expiresAt = ItemLiveness.tombstoneExpiry
         tombstone.pointee.lastAccess = deletedAt
         tombstone.pointee.version = version

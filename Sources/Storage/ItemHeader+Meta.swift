@@ -8,7 +8,7 @@ extension ItemHeader {
     /// Stored with a base64 (`b`) key: `k` echoes it base64-encoded.
     static let binaryKeyBit: UInt8 = 4
     /// `ItemHeader`'s size, which the meta bits must not grow.
-    static let expectedStride = 72
+    static let expectedStride = 64
 }
 
 extension UnsafeMutablePointer where Pointee == ItemHeader {

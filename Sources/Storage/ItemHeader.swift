@@ -1,17 +1,13 @@
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
-
 /// An item: one manually allocated block, an `ItemHeader` followed by the item's `get` reply after its `VALUE `.
 typealias ItemPointer = UnsafeMutablePointer<ItemHeader>
 
-/// The metadata at the start of every item block, 72 bytes: hash chain and LRU links, CAS, times, sizes, version,
-/// meta protocol bits. Small items are mostly header, so every field is as narrow as its values allow.
+/// The metadata at the start of every item block, 64 bytes (one cache line): hash chain and LRU links, CAS,
+/// times, sizes, version, meta protocol bits. Small items are mostly header, so every field is as narrow as its
+/// values allow, and the key's hash is not stored (as in memcached): a lookup compares the key length, then the
+/// key, and unlinking hashes the key again.
 ///
 /// Keeping the links in the block (as memcached does) means a lookup touches the bucket array and the item
-/// block, nothing else. What a lookup compares (chain link, hash, key length) sits in the first 64 bytes.
+/// block, nothing else.
 ///
 /// A tombstone (a deleted key kept for replication) is a block of the same layout with size class 0, no data,
 /// `expiresAt` -1 (so every liveness check takes it for a miss) and its deletion time in `lastAccess`.
@@ -23,16 +19,15 @@ struct ItemHeader {
     /// Towards the least recently used end.
     var lruNext: ItemPointer?
     var casUnique: UInt64
-    var expiresAt: Int64
     /// `version`, stored flat: as a `Version` field its padding would cost the header 8 bytes.
     private var versionTimestamp: UInt64
-    /// The low 32 bits of the key's hash: bucket choice when the index grows, and a cheap first comparison.
-    var hash: UInt32
     var flags: UInt32
     var valueLength: Int32
     private var versionNode: UInt32
     /// Unix seconds (they fit 32 bits until 2106).
     private var lastAccessSeconds: UInt32
+    /// `expiresAt` in 32 bits: seconds from `expiryEpoch`, or `neverExpires`.
+    private var expiry: Int32
     /// The reply header's length (`<key> <flags> <bytes>`, at most 272) in the low 13 bits, `metaBits` in the top 3.
     private var replyHeaderAndMeta: UInt16
     var keyLength: UInt8
@@ -41,19 +36,22 @@ struct ItemHeader {
 
     static let fetchedBit: UInt8 = 0x80
     private static let replyHeaderMask: UInt16 = 0x1fff
+    /// Expiry times are stored relative to this unix time (2023-11-14), which covers 1955 to 2091 exactly: the
+    /// past back to the clocks tests start at, and -1 (already expired); later times clamp to 2091.
+    static let expiryEpoch: Int64 = 1_700_000_000
+    private static let neverExpires = Int32.min
 
-    init(hash: UInt32, flags: UInt32, valueLength: Int, replyHeaderLength: Int, keyLength: Int) {
+    init(flags: UInt32, valueLength: Int, replyHeaderLength: Int, keyLength: Int) {
         chainNext = nil
         lruPrevious = nil
         lruNext = nil
         casUnique = 0
-        expiresAt = 0
         versionTimestamp = 0
-        self.hash = hash
         self.flags = flags
         self.valueLength = Int32(truncatingIfNeeded: valueLength)
         versionNode = 0
         lastAccessSeconds = 0
+        expiry = Self.neverExpires
         replyHeaderAndMeta = UInt16(truncatingIfNeeded: replyHeaderLength) & Self.replyHeaderMask
         self.keyLength = UInt8(truncatingIfNeeded: keyLength)
         classAndFetched = 0
@@ -64,6 +62,20 @@ struct ItemHeader {
         set {
             versionTimestamp = newValue.timestamp
             versionNode = newValue.nodeID
+        }
+    }
+
+    /// Absolute unix seconds, 0 for never, -1 (or any past time) for already expired.
+    var expiresAt: Int64 {
+        @inline(__always) get { expiry == Self.neverExpires ? 0 : Int64(expiry) + Self.expiryEpoch }
+        set {
+            if newValue == 0 {
+                expiry = Self.neverExpires
+            } else {
+                let earliest = Self.expiryEpoch + Int64(Self.neverExpires) + 1
+                let latest = Self.expiryEpoch + Int64(Int32.max)
+                expiry = Int32(truncatingIfNeeded: min(max(newValue, earliest), latest) - Self.expiryEpoch)
+            }
         }
     }
 
@@ -167,8 +179,9 @@ extension UnsafeMutablePointer where Pointee == ItemHeader {
             version: pointee.version)
     }
 
-    /// Frees the block (allocated with `malloc` by `ItemBlock.allocate`).
-    func deallocateItem() {
-        free(UnsafeMutableRawPointer(self))
+    /// Frees the block, allocated from `arena` by `ItemBlock.allocate`.
+    @inline(__always)
+    func deallocateItem(from arena: ItemArena) {
+        arena.deallocate(UnsafeMutableRawPointer(self))
     }
 }

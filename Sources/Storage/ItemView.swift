@@ -13,7 +13,7 @@ public struct ItemView {
     public var lastAccess: Int64
     /// Read at least once since stored; in `withItem` this includes the read that produced the view.
     public var fetched: Bool
-    /// Bytes accounted for this item: its block, a 72-byte header followed by the `get` reply's text.
+    /// Bytes accounted for this item: its block, a 64-byte header followed by the `get` reply's text.
     public var totalSize: Int
     /// memcached-like slab class id, for `stats items` / `stats slabs`.
     public var sizeClass: Int

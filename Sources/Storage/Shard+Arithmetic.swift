@@ -37,13 +37,13 @@ extension Shard {
         }
 
         let grown = ItemBlock.allocate(
-            key: item.key, hash: item.pointee.hash, flags: item.pointee.flags, valueLength: digits)
+            key: item.key, flags: item.pointee.flags, valueLength: digits, in: arena)
         DecimalText.write(result, to: grown.valueStart)
         grown.pointee.expiresAt = expiresAt ?? item.pointee.expiresAt
         grown.sizeClass = context.sizeClasses.classID(forSize: grown.requestedSize)
         let growth = grown.totalSize - item.totalSize
         if !reserve(growth, protecting: item, context: context) {
-            grown.deallocateItem()
+            grown.deallocateItem(from: arena)
             return .needsMemory(growth)
         }
         grown.pointee.lastAccess = context.now
@@ -61,14 +61,14 @@ extension Shard {
         context: OperationContext, changed: (ItemState) -> Void
     ) -> ShardAttempt<CounterResult> {
         let item = ItemBlock.allocate(
-            key: key, hash: UInt32(truncatingIfNeeded: hash), flags: 0, valueLength: DecimalText.digitCount(value))
+            key: key, flags: 0, valueLength: DecimalText.digitCount(value), in: arena)
         DecimalText.write(value, to: item.valueStart)
         item.pointee.expiresAt = ItemLiveness.expiresAt(exptime: exptime, now: context.now)
         item.sizeClass = context.sizeClasses.classID(forSize: item.requestedSize)
         // A tombstone's bytes pass to the item that replaces it.
         let growth = item.totalSize - (tombstone?.totalSize ?? 0)
         if growth > 0 && !reserve(growth, protecting: tombstone, context: context) {
-            item.deallocateItem()
+            item.deallocateItem(from: arena)
             return .needsMemory(growth)
         }
         item.pointee.lastAccess = context.now
@@ -77,7 +77,7 @@ extension Shard {
         if let tombstone {
             replaceTombstone(tombstone, with: item, context: context)
         } else {
-            link(item)
+            link(item, hash: hash)
         }
         if growth < 0 { context.accountant.release(-growth) }
         changed(item.state())

@@ -8,12 +8,12 @@ extension Shard {
         context: OperationContext
     ) -> ItemPointer? {
         let length = number.map { DecimalText.digitCount($0) } ?? 0
-        let item = ItemBlock.allocate(key: key, hash: UInt32(truncatingIfNeeded: hash), flags: 0, valueLength: length)
+        let item = ItemBlock.allocate(key: key, flags: 0, valueLength: length, in: arena)
         if let number { DecimalText.write(number, to: item.valueStart) }
         item.sizeClass = context.sizeClasses.classID(forSize: item.requestedSize)
         let growth = item.totalSize - (tombstone?.totalSize ?? 0)
         if growth > 0 && !reserve(growth, protecting: tombstone, context: context) {
-            item.deallocateItem()
+            item.deallocateItem(from: arena)
             return nil
         }
         item.pointee.lastAccess = context.now
@@ -22,7 +22,7 @@ extension Shard {
         if let tombstone {
             replaceTombstone(tombstone, with: item, context: context)
         } else {
-            link(item)
+            link(item, hash: hash)
         }
         if growth < 0 { context.accountant.release(-growth) }
         return item
@@ -81,7 +81,7 @@ extension Shard {
         let replaced = existing ?? tombstone
         let growth = item.totalSize - (replaced?.totalSize ?? 0)
         if growth > 0 && !reserve(growth, protecting: replaced, context: context) {
-            if request.prebuiltItem == nil { item.deallocateItem() }
+            if request.prebuiltItem == nil { item.deallocateItem(from: arena) }
             return .needsMemory(growth)
         }
         item.pointee.lastAccess = context.now
@@ -92,7 +92,7 @@ extension Shard {
         } else if let tombstone {
             replaceTombstone(tombstone, with: item, context: context)
         } else {
-            link(item)
+            link(item, hash: request.hash)
         }
         if growth < 0 { context.accountant.release(-growth) }
         changed(item.state())
@@ -163,13 +163,13 @@ extension Shard {
         }
 
         let grown = ItemBlock.allocate(
-            key: item.key, hash: item.pointee.hash, flags: item.pointee.flags, valueLength: digits)
+            key: item.key, flags: item.pointee.flags, valueLength: digits, in: arena)
         DecimalText.write(result, to: grown.valueStart)
         grown.pointee.expiresAt = item.pointee.expiresAt
         grown.sizeClass = context.sizeClasses.classID(forSize: grown.requestedSize)
         let growth = grown.totalSize - item.totalSize
         if !reserve(growth, protecting: item, context: context) {
-            grown.deallocateItem()
+            grown.deallocateItem(from: arena)
             return .needsMemory(growth)
         }
         grown.pointee.lastAccess = context.now

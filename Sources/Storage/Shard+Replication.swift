@@ -13,13 +13,13 @@ extension Shard {
         if let existing { detach(existing, context: context) }
         entry.pointee.lastAccess = context.now
         if entry.isTombstone {
-            index.insert(entry)
+            index.insert(entry, hash: hash)
             tombstones.pushFront(entry)
             tombstoneCount += 1
             context.accountant.noteTombstoneBytes(entry.totalSize)
         } else {
             entry.pointee.casUnique = context.uniques.next()
-            link(entry)
+            link(entry, hash: hash)
         }
         if growth < 0 { context.accountant.release(-growth) }
         return .finished(true)
@@ -36,6 +36,6 @@ extension Shard {
             lru.remove(entry)
             count(entry, sign: -1)
         }
-        entry.deallocateItem()
+        entry.deallocateItem(from: arena)
     }
 }

@@ -38,7 +38,7 @@ extension Shard {
         let replaced = existing ?? tombstone
         let growth = item.totalSize - (replaced?.totalSize ?? 0)
         if growth > 0 && !reserve(growth, protecting: replaced, context: context) {
-            if request.prebuiltItem == nil { item.deallocateItem() }
+            if request.prebuiltItem == nil { item.deallocateItem(from: arena) }
             return .needsMemory(growth)
         }
         item.pointee.lastAccess = context.now
@@ -49,7 +49,7 @@ extension Shard {
         } else if let tombstone {
             replaceTombstone(tombstone, with: item, context: context)
         } else {
-            link(item)
+            link(item, hash: request.hash)
         }
         if growth < 0 { context.accountant.release(-growth) }
         changed(item.state())
@@ -65,7 +65,7 @@ extension Shard {
             keyLength: Int(old.pointee.keyLength), flags: old.pointee.flags, valueLength: newLength)
         if requested > context.itemSizeMax { return nil }
         let item = ItemBlock.allocate(
-            key: old.key, hash: old.pointee.hash, flags: old.pointee.flags, valueLength: newLength)
+            key: old.key, flags: old.pointee.flags, valueLength: newLength, in: arena)
         let data = item.valueStart
         let oldData = UnsafeRawPointer(old.valueStart)
         let added = request.value.baseAddress

@@ -13,12 +13,15 @@ struct Shard: ~Copyable {
     /// One `ItemCounters` per size class, `classCounters[id - 1]`.
     let classCounters: UnsafeMutablePointer<ItemCounters>
     let classCount: Int
+    /// Where this shard's item blocks come from and go back to; the `ShardTable` keeps it alive.
+    unowned(unsafe) let arena: ItemArena
     var totalItems = 0
     var getExpired = 0
     var getFlushed = 0
 
-    init(classCount: Int, initialBuckets: Int) {
+    init(classCount: Int, initialBuckets: Int, arena: ItemArena) {
         index = HashIndex(bucketCount: initialBuckets)
+        self.arena = arena
         self.classCount = classCount
         classCounters = .allocate(capacity: classCount)
         classCounters.initialize(repeating: ItemCounters(), count: classCount)
@@ -28,12 +31,12 @@ struct Shard: ~Copyable {
         var next = lru.head
         while let item = next {
             next = item.pointee.lruNext
-            item.deallocateItem()
+            item.deallocateItem(from: arena)
         }
         next = tombstones.head
         while let tombstone = next {
             next = tombstone.pointee.lruNext
-            tombstone.deallocateItem()
+            tombstone.deallocateItem(from: arena)
         }
         classCounters.deinitialize(count: classCount)
         classCounters.deallocate()
@@ -102,12 +105,12 @@ struct Shard: ~Copyable {
     /// item it replaces, so this always succeeds.
     mutating func bury(_ item: ItemPointer, context: OperationContext, changed: (ItemState) -> Void) {
         let tombstone = ItemBlock.allocateTombstone(
-            key: item.key, hash: item.pointee.hash, version: context.nextVersion(), deletedAt: context.now)
+            key: item.key, version: context.nextVersion(), deletedAt: context.now, in: arena)
         let freed = item.totalSize - tombstone.totalSize
         index.replace(item, with: tombstone)
         lru.remove(item)
         count(item, sign: -1)
-        item.deallocateItem()
+        item.deallocateItem(from: arena)
         tombstones.pushFront(tombstone)
         tombstoneCount += 1
         context.accountant.noteTombstoneBytes(tombstone.totalSize)
@@ -122,7 +125,7 @@ struct Shard: ~Copyable {
         tombstones.remove(tombstone)
         tombstoneCount -= 1
         context.accountant.noteTombstoneBytes(-tombstone.totalSize)
-        tombstone.deallocateItem()
+        tombstone.deallocateItem(from: arena)
         lru.pushFront(item)
         count(item, sign: 1)
         totalItems += 1
@@ -134,14 +137,14 @@ struct Shard: ~Copyable {
         index.remove(tombstone)
         tombstones.remove(tombstone)
         tombstoneCount -= 1
-        tombstone.deallocateItem()
+        tombstone.deallocateItem(from: arena)
         context.accountant.noteTombstoneBytes(-size)
         context.accountant.release(size)
     }
 
     /// Adds a new item whose bytes are already reserved.
-    mutating func link(_ item: ItemPointer) {
-        index.insert(item)
+    mutating func link(_ item: ItemPointer, hash: UInt64) {
+        index.insert(item, hash: hash)
         lru.pushFront(item)
         count(item, sign: 1)
         totalItems += 1
@@ -153,7 +156,7 @@ struct Shard: ~Copyable {
         index.remove(item)
         lru.remove(item)
         count(item, sign: -1)
-        item.deallocateItem()
+        item.deallocateItem(from: arena)
         context.accountant.release(size)
     }
 
@@ -165,7 +168,7 @@ struct Shard: ~Copyable {
         lru.pushFront(replacement)
         count(item, sign: -1)
         count(replacement, sign: 1)
-        item.deallocateItem()
+        item.deallocateItem(from: arena)
         totalItems += 1
     }
 

@@ -13,9 +13,12 @@ final class ShardTable: @unchecked Sendable {
     private let slotStride: Int
     private let shardOffset: Int
     let count: Int
+    /// The shards free their items into it, last of all when this table goes.
+    let arena: ItemArena
 
-    init(count: Int, makeShard: (Int) -> Shard) {
+    init(count: Int, arena: ItemArena, makeShard: (Int) -> Shard) {
         self.count = count
+        self.arena = arena
         shardOffset = Self.roundUp(MemoryLayout<pthread_mutex_t>.size, to: Self.cacheLine)
         slotStride = Self.roundUp(shardOffset + MemoryLayout<Shard>.size, to: Self.cacheLine)
         base = .allocate(byteCount: slotStride * count, alignment: Self.cacheLine)

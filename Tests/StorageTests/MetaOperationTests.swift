@@ -3,7 +3,7 @@ import Testing
 @testable import Storage
 
 @Suite struct MetaOperationTests {
-    @Test func metaBitsKeepTheHeaderAtSeventyTwoBytes() {
+    @Test func metaBitsKeepTheHeaderAtOneCacheLine() {
         #expect(MemoryLayout<ItemHeader>.stride == ItemHeader.expectedStride)
     }
 
@@ -11,10 +11,11 @@ import Testing
     /// ten-digit flags and length: setting and clearing every bit leaves the stored reply readable.
     @Test func metaBitsLeaveTheLongestReplyHeaderIntact() {
         let key = [UInt8](repeating: UInt8(ascii: "k"), count: 250)
+        let arena = ItemArena(reservedBytes: 0)
         let item = key.withUnsafeBytes {
-            ItemBlock.allocate(key: $0, hash: 1, flags: UInt32.max, valueLength: 1_000_000_000)
+            ItemBlock.allocate(key: $0, flags: UInt32.max, valueLength: 1_000_000_000, in: arena)
         }
-        defer { item.deallocateItem() }
+        defer { item.deallocateItem(from: arena) }
         let header = String(repeating: "k", count: 250) + " 4294967295 1000000000"
         for bit in [ItemHeader.staleBit, ItemHeader.tokenSentBit, ItemHeader.binaryKeyBit] {
             item.setMetaBit(bit, true)
