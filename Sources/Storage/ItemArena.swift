@@ -45,10 +45,16 @@ final class ItemArena: @unchecked Sendable {
     private let pool = Locked(ArenaPagePool())
     /// Returns `malloc`'s free memory to the system: `malloc_trim` in the server, observable in tests.
     private let releaseFreeHeapMemory: @Sendable () -> Void
+    /// Free blocks and unused page space are poisoned under AddressSanitizer; nil otherwise.
+    private let poisoning: AddressPoisoning?
 
     /// Reserves room for `reservedBytes` of pages (0 for none: every block then comes from `malloc`).
-    init(reservedBytes: Int, releaseFreeHeapMemory: @escaping @Sendable () -> Void = rc_release_free_heap_memory) {
+    init(
+        reservedBytes: Int, releaseFreeHeapMemory: @escaping @Sendable () -> Void = rc_release_free_heap_memory,
+        poisoning: AddressPoisoning? = AddressPoisoning.addressSanitizer()
+    ) {
         self.releaseFreeHeapMemory = releaseFreeHeapMemory
+        self.poisoning = poisoning
         let pageCount = min(reservedBytes / Self.pageSize, Int(Int32.max))
         var region: UnsafeMutableRawPointer?
         if pageCount > 0 {
@@ -75,7 +81,10 @@ final class ItemArena: @unchecked Sendable {
         for size in 0..<Self.sizeCount { pthread_mutex_destroy(mutex(size)) }
         sizes.deallocate()
         pages.deallocate()
-        if let base { munmap(base, capacityPages << Self.pageShift) }
+        if let base {
+            poisoning?.unpoison(base, capacityPages << Self.pageShift)
+            munmap(base, capacityPages << Self.pageShift)
+        }
     }
 
     /// A block of at least `byteCount` bytes, 8-byte aligned.
@@ -121,12 +130,14 @@ final class ItemArena: @unchecked Sendable {
             pageIndex = taken.page
             pages[pageIndex] = ArenaPage(blockSize: blockSize, pageSize: Self.pageSize)
             pushPartial(pageIndex, size: size)
+            poisoning?.poison(base.unsafelyUnwrapped + (pageIndex << Self.pageShift), Self.pageSize)
         }
         let page = pages + pageIndex
         let pageStart = base.unsafelyUnwrapped + (pageIndex << Self.pageShift)
         let block: Int
         if page.pointee.firstFree >= 0 {
             block = Int(page.pointee.firstFree)
+            poisoning?.unpoison(pageStart + block * blockSize, blockSize)
             page.pointee.firstFree = pageStart.load(fromByteOffset: block * blockSize, as: Int32.self)
         } else {
             block = Int(page.pointee.carved)
@@ -134,7 +145,13 @@ final class ItemArena: @unchecked Sendable {
         }
         page.pointee.live += 1
         if page.pointee.live == page.pointee.capacity { removePartial(pageIndex, size: size) }
-        return pageStart + block * blockSize
+        let start = pageStart + block * blockSize
+        if let poisoning {
+            // As malloc's: the bytes asked for, not the rounding.
+            poisoning.poison(start, blockSize)
+            poisoning.unpoison(start, byteCount)
+        }
+        return start
     }
 
     private func deallocateToPage(_ block: UnsafeMutableRawPointer, offset: Int) {
@@ -146,7 +163,9 @@ final class ItemArena: @unchecked Sendable {
         let lock = mutex(size)
         pthread_mutex_lock(lock)
         let wasFull = page.pointee.live == page.pointee.capacity
+        poisoning?.unpoison(block, blockSize)
         block.storeBytes(of: page.pointee.firstFree, as: Int32.self)
+        poisoning?.poison(block, blockSize)
         page.pointee.firstFree = Int32(truncatingIfNeeded: (offset & (Self.pageSize - 1)) / blockSize)
         page.pointee.live -= 1
         var emptied = false

@@ -2,6 +2,7 @@
 past `-c`, and a client that dribbles one byte at a time. The clients already being served
 must keep their service."""
 
+import os
 import socket
 import time
 
@@ -129,6 +130,10 @@ def _fill_noreply(sock, prefix, count, size):
 MEMORY_OVERHEAD_MIB = 48
 
 
+@pytest.mark.skipif(
+    "ASAN_OPTIONS" in os.environ or "TSAN_OPTIONS" in os.environ,
+    reason="a sanitizer's shadow memory and quarantine count in RSS (make test-asan: 474 MiB before the arena)",
+)
 def test_filling_far_past_the_memory_limit_keeps_rss_bounded(server_factory):
     server = server_factory("ours", options={"-m": "32"}, switches=[])
     sock = server.connect()

@@ -84,6 +84,34 @@ import Testing
         for block in blocks { arena.deallocate(block) }
     }
 
+    /// Under AddressSanitizer a block is addressable only while it is handed out, and then only the bytes asked
+    /// for, as with malloc; the rest of the page stays poisoned.
+    @Test func onlyHandedOutBytesAreAddressable() {
+        let poisoned = Locked(Set<Int>())
+        let poisoning = AddressPoisoning(
+            poison: { start, count in
+                poisoned.withLock { $0.formUnion(Int(bitPattern: start)..<Int(bitPattern: start) + count) }
+            },
+            unpoison: { start, count in
+                poisoned.withLock { $0.subtract(Int(bitPattern: start)..<Int(bitPattern: start) + count) }
+            })
+        let arena = ItemArena(reservedBytes: ItemArena.pageSize, releaseFreeHeapMemory: {}, poisoning: poisoning)
+        func isPoisoned(_ pointer: UnsafeMutableRawPointer, _ offset: Int) -> Bool {
+            poisoned.withLock { $0.contains(Int(bitPattern: pointer) + offset) }
+        }
+        let first = arena.allocate(byteCount: 100)
+        let second = arena.allocate(byteCount: 100)
+        #expect(!isPoisoned(first, 0) && !isPoisoned(first, 99))
+        #expect(isPoisoned(first, 100) && isPoisoned(first, 103))
+        #expect(!isPoisoned(second, 0) && isPoisoned(second, 104) && isPoisoned(second, ItemArena.pageSize - 209))
+        arena.deallocate(first)
+        #expect(isPoisoned(first, 0) && isPoisoned(first, 99))
+        let reused = arena.allocate(byteCount: 97)
+        #expect(reused == first && !isPoisoned(reused, 96) && isPoisoned(reused, 97))
+        arena.deallocate(reused)
+        arena.deallocate(second)
+    }
+
     private func residentBytes(_ page: UnsafeMutableRawPointer) -> Int {
         let systemPage = Int(sysconf(Int32(_SC_PAGESIZE)))
         var vector = [UInt8](repeating: 0, count: ItemArena.pageSize / systemPage)
