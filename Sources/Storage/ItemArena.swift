@@ -13,8 +13,8 @@ import CMalloc
 /// 126-byte item's 144 bytes on average. Here blocks are rounded to 8 bytes and carry nothing else; the page's
 /// bookkeeping lives in a side table. Pages are carved from one region of address space reserved at start (only
 /// the pages used are ever touched); a page whose last block is freed gives its memory back to the system and
-/// goes to a shared pool for any size, so memory freed by one size is not stranded there. When the region is used up, or could not be reserved,
-/// blocks come from `malloc`, so the arena only ever saves memory. Blocks are told apart by address.
+/// goes to a shared pool for any size, so memory freed by one size is not stranded there. When the region is
+/// used up, or could not be reserved, blocks come from `malloc`. Blocks are told apart by address.
 ///
 /// Both directions of a shift in item sizes give memory back: an emptied page is returned to the system at once,
 /// and when the arena has grown by `trimPages` pages, `malloc` is asked to return its free memory (larger items
