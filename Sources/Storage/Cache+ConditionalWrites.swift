@@ -9,7 +9,7 @@ extension Cache {
         return shards.withLocked(shardIndex(hash)) { shard in
             guard let item = shard.findLive(key, hash: hash, context: context) else { return .notFound }
             if casUnique != 0 && item.pointee.casUnique != casUnique { return .exists }
-            shard.bury(item, context: context, changed: changed)
+            shard.bury(item, hash: hash, context: context, changed: changed)
             return .deleted
         }
     }

@@ -230,7 +230,7 @@ public final class Cache: @unchecked Sendable {
         let context = makeWriteContext()
         return shards.withLocked(shardIndex(hash)) { shard in
             guard let item = shard.findLive(key, hash: hash, context: context) else { return false }
-            shard.bury(item, context: context, changed: changed)
+            shard.bury(item, hash: hash, context: context, changed: changed)
             return true
         }
     }

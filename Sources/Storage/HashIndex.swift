@@ -38,7 +38,7 @@ struct HashIndex: ~Copyable {
     /// The entry (item or tombstone) holding `key`, if any.
     @inline(__always)
     func find(_ key: UnsafeRawBufferPointer, hash: UInt64) -> ItemPointer? {
-        var candidate = buckets[Int(truncatingIfNeeded: hash) & mask]
+        var candidate = buckets[bucket(hash)]
         while let item = candidate {
             if Int(item.pointee.keyLength) == key.count && ItemBlock.keysEqual(item, key) { return item }
             candidate = item.pointee.chainNext
@@ -46,24 +46,31 @@ struct HashIndex: ~Copyable {
         return nil
     }
 
-    /// The bucket of a linked item: items do not store their hash, so this hashes the key again.
+    /// The hash of a linked item's key, for callers that do not have it at hand: items do not store their hash.
     @inline(__always)
-    private func bucket(of item: ItemPointer) -> Int {
-        Int(truncatingIfNeeded: KeyHash.hash(item.key)) & mask
+    static func hash(of item: ItemPointer) -> UInt64 {
+        KeyHash.hash(item.key)
+    }
+
+    @inline(__always)
+    private func bucket(_ hash: UInt64) -> Int {
+        Int(truncatingIfNeeded: hash) & mask
     }
 
     mutating func insert(_ item: ItemPointer, hash: UInt64) {
         // memcached's load: grow past 1.5 items per bucket. A sparser table would cost every small item 8–16 bytes
         // more; each extra hop of a longer chain costs a key comparison.
         if (count + 1) * 2 > bucketCount * 3 { grow() }
-        let bucket = Int(truncatingIfNeeded: hash) & mask
+        let bucket = bucket(hash)
         item.pointee.chainNext = buckets[bucket]
         buckets[bucket] = item
         count += 1
     }
 
-    mutating func remove(_ item: ItemPointer) {
-        let bucket = bucket(of: item)
+    /// Unlinks `item`, whose key hashes to `hash`.
+    mutating func remove(_ item: ItemPointer, hash: UInt64) {
+        assert(hash == Self.hash(of: item), "the hash of another key")
+        let bucket = bucket(hash)
         if buckets[bucket] == item {
             buckets[bucket] = item.pointee.chainNext
         } else {
@@ -75,9 +82,10 @@ struct HashIndex: ~Copyable {
         count -= 1
     }
 
-    /// Puts `replacement` (same key) where `item` was in its chain.
-    mutating func replace(_ item: ItemPointer, with replacement: ItemPointer) {
-        let bucket = bucket(of: item)
+    /// Puts `replacement` (same key, hashing to `hash`) where `item` was in its chain.
+    mutating func replace(_ item: ItemPointer, with replacement: ItemPointer, hash: UInt64) {
+        assert(hash == Self.hash(of: item), "the hash of another key")
+        let bucket = bucket(hash)
         replacement.pointee.chainNext = item.pointee.chainNext
         if buckets[bucket] == item {
             buckets[bucket] = replacement
@@ -101,7 +109,7 @@ struct HashIndex: ~Copyable {
             var candidate = oldBuckets[oldBucket]
             while let item = candidate {
                 candidate = item.pointee.chainNext
-                let target = bucket(of: item)
+                let target = bucket(Self.hash(of: item))
                 item.pointee.chainNext = buckets[target]
                 buckets[target] = item
             }

@@ -49,7 +49,7 @@ extension Shard {
         grown.pointee.lastAccess = context.now
         grown.pointee.casUnique = context.uniques.next()
         grown.pointee.version = context.nextVersion()
-        replace(item, with: grown)
+        replace(item, with: grown, hash: hash)
         changed(grown.state())
         return .finished(
             .value(result, casUnique: grown.pointee.casUnique, expiresAt: grown.pointee.expiresAt, created: false))
@@ -75,7 +75,7 @@ extension Shard {
         item.pointee.casUnique = context.uniques.next()
         item.pointee.version = context.nextVersion()
         if let tombstone {
-            replaceTombstone(tombstone, with: item, context: context)
+            replaceTombstone(tombstone, with: item, hash: hash, context: context)
         } else {
             link(item, hash: hash)
         }

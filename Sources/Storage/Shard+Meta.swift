@@ -20,7 +20,7 @@ extension Shard {
         item.pointee.casUnique = context.uniques.next()
         item.pointee.version = context.nextVersion()
         if let tombstone {
-            replaceTombstone(tombstone, with: item, context: context)
+            replaceTombstone(tombstone, with: item, hash: hash, context: context)
         } else {
             link(item, hash: hash)
         }
@@ -88,9 +88,9 @@ extension Shard {
         item.pointee.casUnique = context.uniques.next()
         item.pointee.version = context.nextVersion()
         if let existing {
-            replace(existing, with: item)
+            replace(existing, with: item, hash: request.hash)
         } else if let tombstone {
-            replaceTombstone(tombstone, with: item, context: context)
+            replaceTombstone(tombstone, with: item, hash: request.hash, context: context)
         } else {
             link(item, hash: request.hash)
         }
@@ -108,7 +108,7 @@ extension Shard {
         guard let item = findLive(key, hash: hash, context: context) else { return .notFound }
         if let compareCas, item.pointee.casUnique != compareCas { return .exists }
         guard invalidate else {
-            bury(item, context: context, changed: changed)
+            bury(item, hash: hash, context: context, changed: changed)
             return .deleted
         }
         if let expiresAt { item.pointee.expiresAt = expiresAt }
@@ -178,7 +178,7 @@ extension Shard {
         var view = MetaItem(
             pointer: grown, now: context.now, created: false, writesThrough: false,
             expiresAt: item.pointee.expiresAt)
-        replace(item, with: grown)
+        replace(item, with: grown, hash: hash)
         body(&view, result)
         grown.pointee.version = context.nextVersion()
         changed(grown.state())

@@ -10,7 +10,7 @@ extension Shard {
         let growth = entry.totalSize - (existing?.totalSize ?? 0)
         if growth > 0 && !reserve(growth, protecting: existing, context: context) { return .needsMemory(growth) }
         // `reserve` never frees `existing`, so its bytes pass to the new entry.
-        if let existing { detach(existing, context: context) }
+        if let existing { detach(existing, hash: hash, context: context) }
         entry.pointee.lastAccess = context.now
         if entry.isTombstone {
             index.insert(entry, hash: hash)
@@ -26,8 +26,8 @@ extension Shard {
     }
 
     /// Unlinks and frees an item or tombstone without releasing its bytes: the caller hands them on.
-    private mutating func detach(_ entry: ItemPointer, context: OperationContext) {
-        index.remove(entry)
+    private mutating func detach(_ entry: ItemPointer, hash: UInt64, context: OperationContext) {
+        index.remove(entry, hash: hash)
         if entry.isTombstone {
             tombstones.remove(entry)
             tombstoneCount -= 1

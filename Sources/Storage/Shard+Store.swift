@@ -45,9 +45,9 @@ extension Shard {
         item.pointee.casUnique = context.uniques.next()
         item.pointee.version = context.nextVersion()
         if let existing {
-            replace(existing, with: item)
+            replace(existing, with: item, hash: request.hash)
         } else if let tombstone {
-            replaceTombstone(tombstone, with: item, context: context)
+            replaceTombstone(tombstone, with: item, hash: request.hash, context: context)
         } else {
             link(item, hash: request.hash)
         }

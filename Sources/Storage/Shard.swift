@@ -49,12 +49,12 @@ struct Shard: ~Copyable {
         if context.liveness.isExpired(item) {
             if item.isTombstone { return nil }
             getExpired += 1
-            remove(item, context: context)
+            remove(item, hash: hash, context: context)
             return nil
         }
         if context.liveness.isFlushed(item) {
             getFlushed += 1
-            remove(item, context: context)
+            remove(item, hash: hash, context: context)
             return nil
         }
         return item
@@ -69,12 +69,12 @@ struct Shard: ~Copyable {
         if entry.isTombstone { return (nil, entry) }
         if context.liveness.isExpired(entry) {
             getExpired += 1
-            remove(entry, context: context)
+            remove(entry, hash: hash, context: context)
             return (nil, nil)
         }
         if context.liveness.isFlushed(entry) {
             getFlushed += 1
-            remove(entry, context: context)
+            remove(entry, hash: hash, context: context)
             return (nil, nil)
         }
         return (entry, nil)
@@ -103,11 +103,11 @@ struct Shard: ~Copyable {
 
     /// delete: puts a tombstone with a new version in place of a live item. A tombstone is never larger than the
     /// item it replaces, so this always succeeds.
-    mutating func bury(_ item: ItemPointer, context: OperationContext, changed: (ItemState) -> Void) {
+    mutating func bury(_ item: ItemPointer, hash: UInt64, context: OperationContext, changed: (ItemState) -> Void) {
         let tombstone = ItemBlock.allocateTombstone(
             key: item.key, version: context.nextVersion(), deletedAt: context.now, in: arena)
         let freed = item.totalSize - tombstone.totalSize
-        index.replace(item, with: tombstone)
+        index.replace(item, with: tombstone, hash: hash)
         lru.remove(item)
         count(item, sign: -1)
         item.deallocateItem(from: arena)
@@ -120,8 +120,10 @@ struct Shard: ~Copyable {
 
     /// Puts `item` (same key) in place of `tombstone` and frees the tombstone. The caller settles the size
     /// difference with the accountant.
-    mutating func replaceTombstone(_ tombstone: ItemPointer, with item: ItemPointer, context: OperationContext) {
-        index.replace(tombstone, with: item)
+    mutating func replaceTombstone(
+        _ tombstone: ItemPointer, with item: ItemPointer, hash: UInt64, context: OperationContext
+    ) {
+        index.replace(tombstone, with: item, hash: hash)
         tombstones.remove(tombstone)
         tombstoneCount -= 1
         context.accountant.noteTombstoneBytes(-tombstone.totalSize)
@@ -134,7 +136,7 @@ struct Shard: ~Copyable {
     /// Unlinks a tombstone, frees it and releases its bytes.
     mutating func removeTombstone(_ tombstone: ItemPointer, context: OperationContext) {
         let size = tombstone.totalSize
-        index.remove(tombstone)
+        index.remove(tombstone, hash: HashIndex.hash(of: tombstone))
         tombstones.remove(tombstone)
         tombstoneCount -= 1
         tombstone.deallocateItem(from: arena)
@@ -150,10 +152,10 @@ struct Shard: ~Copyable {
         totalItems += 1
     }
 
-    /// Unlinks an item, frees its block and releases its bytes.
-    mutating func remove(_ item: ItemPointer, context: OperationContext) {
+    /// Unlinks an item, frees its block and releases its bytes. `hash`: the key's, when the caller has it.
+    mutating func remove(_ item: ItemPointer, hash: UInt64? = nil, context: OperationContext) {
         let size = item.totalSize
-        index.remove(item)
+        index.remove(item, hash: hash ?? HashIndex.hash(of: item))
         lru.remove(item)
         count(item, sign: -1)
         item.deallocateItem(from: arena)
@@ -162,8 +164,8 @@ struct Shard: ~Copyable {
 
     /// Puts `replacement` (same key) in place of `item` and frees `item`. The caller settles the size
     /// difference with the accountant.
-    mutating func replace(_ item: ItemPointer, with replacement: ItemPointer) {
-        index.replace(item, with: replacement)
+    mutating func replace(_ item: ItemPointer, with replacement: ItemPointer, hash: UInt64) {
+        index.replace(item, with: replacement, hash: hash)
         lru.remove(item)
         lru.pushFront(replacement)
         count(item, sign: -1)
