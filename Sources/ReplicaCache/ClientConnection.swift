@@ -16,7 +16,9 @@ final class ClientConnection {
     static let retainedBufferSize = 64 << 10
 
     let fd: Int32
-    unowned let worker: Worker
+    /// Unowned(unsafe): read on every request, and a connection only runs on its worker's thread,
+    /// which outlives it.
+    unowned(unsafe) let worker: Worker
     /// The socket, and its TLS session under `-Z`.
     private let transport: Transport
     let lastCommand: ManagedAtomic<Int64>

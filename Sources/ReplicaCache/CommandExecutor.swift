@@ -13,12 +13,16 @@ struct CommandExecutor {
         case swallow(Int)
     }
 
-    let cache: Cache
-    let server: ServerState
-    let statistics: WorkerStatistics
+    // Unowned(unsafe): a connection copies the executor for every read batch, and retaining the
+    // cache and server state, which both workers share, would bounce their reference counts
+    // between cores on every request. The worker that owns the executor holds its statistics and
+    // records, and the server outlives every worker.
+    unowned(unsafe) let cache: Cache
+    unowned(unsafe) let server: ServerState
+    unowned(unsafe) let statistics: WorkerStatistics
     let maxKeyLength: Int
     /// Where the resulting state of every write is encoded for the peer; nil without one.
-    let records: RecordBatch?
+    unowned(unsafe) let records: RecordBatch?
 
     /// Runs `command`, whose ranges point into `request`, appending its reply to `output`.
     /// `client` identifies the requesting connection in `stats conns`; `batch` carries what one
