@@ -437,7 +437,8 @@ final class ReplicationLink: @unchecked Sendable {
             return
         }
         drive(.frameReceived(frame))
-        if case .ack = frame { acknowledgementsChanged() }
+        // Only sync-mode replies wait for acks: in async mode waking the workers for one would be wasted.
+        if case .ack = frame, configuration.mode == .sync { acknowledgementsChanged() }
     }
 
     func peerWritable(space: Int) {

@@ -13,7 +13,8 @@ public struct ReplicationConfiguration: Sendable {
     public var walkChunkLimit: Int
     public var handshakeTimeout: Duration
     public var backoff: ReconnectBackoff
-    /// Async mode acks when this many bytes are unacked...
+    /// Async mode acks when this many bytes are unacked... Its acks only feed the dialer's lag figures, and
+    /// each one costs both nodes a wake-up, so under load they come about once per interval.
     public var ackBytes: UInt64
     /// ...or when this long has passed since the last ack.
     public var ackInterval: Duration
@@ -23,7 +24,7 @@ public struct ReplicationConfiguration: Sendable {
         identity: NodeIdentity, replicationID: UInt64, secret: ReplicationSecret? = nil, mode: ReplicationMode = .async,
         peerAddress: String = "", shardCount: Int, walkChunkLimit: Int = 256,
         handshakeTimeout: Duration = .seconds(5),
-        backoff: ReconnectBackoff = ReconnectBackoff(), ackBytes: UInt64 = 64 * 1024,
+        backoff: ReconnectBackoff = ReconnectBackoff(), ackBytes: UInt64 = 1 << 20,
         ackInterval: Duration = .milliseconds(10), decoder: FrameDecoder = FrameDecoder()
     ) {
         precondition(replicationID != 0, "replication id 0 means none")

@@ -118,9 +118,13 @@ private let version = Version(milliseconds: 1_800_000_000_000, counter: 0, nodeI
     #expect(acceptor.stream.timerFired(now: acceptor.now).count == 1, "rescheduled for the rest of the interval")
     acceptor.now += .milliseconds(6)
     #expect(acks(acceptor.stream.timerFired(now: acceptor.now)) == [UInt64(2 * item.count)])
-    let big = FrameBytes.item(key: "big", value: String(repeating: "x", count: 70_000), version: version)
-    #expect(acks(acceptor.feed(big)) == [UInt64(2 * item.count + big.count)])
-    #expect(acceptor.get("big")?.count == 70_000)
+    // Items of 100 KB, one batch of them just past the byte threshold: acked at once.
+    let count = Int(acceptor.stream.configuration.ackBytes) / 100_000 + 1
+    let batch = (0..<count).flatMap { index in
+        FrameBytes.item(key: "big\(index)", value: String(repeating: "x", count: 100_000), version: version)
+    }
+    #expect(acks(acceptor.feed(batch)) == [UInt64(2 * item.count + batch.count)])
+    #expect(acceptor.get("big0")?.count == 100_000)
 }
 
 @Test(arguments: [ReplicationMode.async, .sync])
