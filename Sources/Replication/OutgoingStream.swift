@@ -27,8 +27,8 @@ public struct OutgoingStream {
     private var walkChunkInFlight = false
     /// The resync STREAM_START asked for, until the peer's first ACK accepts it.
     private var pendingStart: (mode: StreamMode, authenticated: Bool)?
-    /// Since when the peer has been behind the backlog's end, for lag in time.
-    private var behindSince: ContinuousClock.Instant?
+    /// When the unacknowledged part of the backlog was appended, for lag in time.
+    private var appends = AppendTimeline()
 
     /// `random` supplies nonces and jitter; tests pass a seeded generator.
     public init(configuration: ReplicationConfiguration, random: any RandomNumberGenerator) {
@@ -50,7 +50,7 @@ public struct OutgoingStream {
         case .frameReceived(let frame):
             return receive(frame, backlog: backlog, now: now)
         case .backlogAppended:
-            if behindSince == nil, ackedOffset < backlog.endOffset { behindSince = now }
+            if ackedOffset < backlog.endOffset { appends.appended(upTo: backlog.endOffset, now: now) }
             return pump(backlog: backlog, now: now)
         case .writableSpace(let bytes):
             credit = max(bytes, 0)
@@ -86,8 +86,8 @@ public struct OutgoingStream {
         status.sentOffset = sentOffset
         status.ackedOffset = ackedOffset
         status.lagBytes = backlog.endOffset - min(ackedOffset, backlog.endOffset)
-        if let behindSince, status.lagBytes > 0 {
-            status.lagMilliseconds = UInt64(max(0, (now - behindSince) / .milliseconds(1)))
+        if let oldest = appends.oldestUnacknowledged, status.lagBytes > 0 {
+            status.lagMilliseconds = UInt64(max(0, (now - oldest) / .milliseconds(1)))
         }
         status.fullResyncs = fullResyncs
         status.partialResyncs = partialResyncs
@@ -125,7 +125,7 @@ public struct OutgoingStream {
                 return fail("peer acked offset \(offset) beyond \(sentOffset)", now: now)
             }
             ackedOffset = max(ackedOffset, offset)
-            if ackedOffset >= backlog.endOffset { behindSince = nil }
+            appends.acknowledged(upTo: ackedOffset)
             return []
         case (.error(let message), _):
             return fail("peer: \(message)", now: now)
@@ -192,6 +192,7 @@ public struct OutgoingStream {
             partialResyncs += 1
             state = .streaming
             ackedOffset = max(ackedOffset, offset)
+            appends.acknowledged(upTo: ackedOffset)
         case .full:
             // This ack is not of walked records: the acked offset moves only after FULL_SYNC_DONE.
             fullResyncs += 1

@@ -423,3 +423,26 @@ func dialerStreamsAndCountsOneResyncOnlyAfterTheFirstAck(mode: StreamMode) {
     }
     #expect(delay <= .milliseconds(120), "the backoff starts over")
 }
+
+@Test func lagInTimeIsTheAgeOfTheOldestUnacknowledgedAppendUnderASteadyStream() {
+    let start = ContinuousClock.now
+    var backlog = BacklogWindow(startOffset: 0, endOffset: 0)
+    var stream = handshaking(backlog: backlog, now: start)
+    _ = accept(&stream, welcome(lastReplicationID: replicationID, nextOffset: 0), backlog: backlog, now: start)
+    _ = stream.handle(.writableSpace(bytes: 1 << 20), backlog: backlog, now: start)
+    // Every millisecond 100 bytes more; the peer acks what was there 3 ms earlier, so it is never caught up.
+    for millisecond in 1...2000 {
+        let now = start + .milliseconds(millisecond)
+        backlog = BacklogWindow(startOffset: 0, endOffset: UInt64(millisecond) * 100)
+        _ = stream.handle(.backlogAppended, backlog: backlog, now: now)
+        _ = stream.handle(.writableSpace(bytes: 1 << 20), backlog: backlog, now: now)
+        if millisecond > 3 {
+            _ = stream.handle(.frameReceived(.ack(offset: UInt64(millisecond - 3) * 100)), backlog: backlog, now: now)
+        }
+    }
+    let status = stream.status(backlog: backlog, now: start + .milliseconds(2000))
+    #expect(status.lagBytes == 300)
+    #expect(status.lagMilliseconds == 2, "the oldest unacked bytes went in 2 ms ago, not when the stream started")
+    _ = stream.handle(.frameReceived(.ack(offset: 200_000)), backlog: backlog, now: start + .milliseconds(2001))
+    #expect(stream.status(backlog: backlog, now: start + .milliseconds(2001)).lagMilliseconds == 0)
+}
