@@ -18,6 +18,34 @@ import Testing
         arena.deallocate(second)
     }
 
+    /// Up to 1 KB blocks grow in 8-byte steps; above, 16 steps per doubling, so rounding wastes under 1/16.
+    @Test func sizesRoundUpByAtMostASixteenthAndMapTheirBlockSizeBack() {
+        var previous = (size: -1, blockSize: 0)
+        for byteCount in 1...ItemArena.largestBlock {
+            let class_ = ItemArena.size(for: byteCount)
+            #expect(class_.blockSize >= byteCount && class_.blockSize % ItemArena.granularity == 0)
+            let allowed = byteCount <= ItemArena.fineLimit ? ItemArena.granularity : class_.blockSize / 16
+            #expect(class_.blockSize - byteCount < allowed, "\(byteCount) -> \(class_.blockSize)")
+            #expect(class_.size == previous.size || class_.size == previous.size + 1)
+            #expect(class_.size > previous.size || class_.blockSize == previous.blockSize)
+            #expect(ItemArena.size(for: class_.blockSize) == class_, "a page's block size names its size")
+            previous = class_
+        }
+        #expect(previous.size == ItemArena.sizeCount - 1 && previous.blockSize == ItemArena.largestBlock)
+        #expect(ItemArena.size(for: 4_205).blockSize == 4_352, "a 4 KB session: 15 to a page")
+    }
+
+    /// A 4 KB session's block comes from a page too, not from malloc.
+    @Test func sessionSizedBlocksPackIntoPages() {
+        let arena = ItemArena(reservedBytes: 4 * ItemArena.pageSize)
+        let blocks = (0..<15).map { _ in arena.allocate(byteCount: 4_205) }
+        #expect(arena.pagesInUse == 1)
+        #expect(blocks[1] - blocks[0] == 4_352)
+        let sixteenth = arena.allocate(byteCount: 4_300)
+        #expect(arena.pagesInUse == 2)
+        for block in blocks + [sixteenth] { arena.deallocate(block) }
+    }
+
     @Test func aFreedBlockIsReusedFirst() {
         let arena = ItemArena(reservedBytes: 4 * ItemArena.pageSize)
         let blocks = (0..<3).map { _ in arena.allocate(byteCount: 64) }
