@@ -80,7 +80,16 @@ final class ClientConnection {
         }
     }
 
-    fileprivate func readable() {
+    /// The socket has bytes: read them, unless replies are held for the peer's ack.
+    fileprivate func readyToRead() {
+        if waitingForAcknowledgement {
+            event_del(readEvent)
+            return
+        }
+        readable()
+    }
+
+    private func readable() {
         let received = transport.receive(into: input, minimum: 16 * 1024)
         if received > 0 {
             worker.statistics.add(.bytesRead, UInt64(received))
@@ -152,7 +161,9 @@ final class ClientConnection {
         awaitedOffset = offset
         awaitedRecords = count
         waitingForAcknowledgement = true
-        event_del(readEvent)
+        // The read event stays registered: a client waiting for its reply sends nothing, and removing and
+        // re-adding the event would cost two epoll_ctl calls per write. One that pipelines is paused on its
+        // first readable event instead (`readyToRead`).
         worker.waitForAcknowledgement(self)
         var timeout = ReplicationLink.timeval(.milliseconds(link.settings.syncTimeoutMilliseconds))
         evtimer_add_shim(acknowledgementTimer, &timeout)
@@ -478,7 +489,7 @@ final class ClientConnection {
 }
 
 private let onReadable: event_callback_fn = { _, _, context in
-    CallbackContext<ClientConnection>.object(from: context).readable()
+    CallbackContext<ClientConnection>.object(from: context).readyToRead()
 }
 
 private let onAcknowledgementTimeout: event_callback_fn = { _, _, context in

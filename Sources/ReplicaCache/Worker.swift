@@ -37,6 +37,8 @@ final class Worker: @unchecked Sendable {
     private(set) var draining = false
     /// Set once draining and every connection is closed; read by the main thread.
     let drained = ManagedAtomic<Bool>(false)
+    /// Whether an acknowledgement notice is in the inbox, not yet taken.
+    private let acknowledgementNoticePending = ManagedAtomic<Bool>(false)
     /// Descriptions of this worker's connections for `stats conns`, read by any worker.
     let connectionDirectory = Locked<[Int32: ConnectionSummary]>([:])
 
@@ -91,8 +93,11 @@ final class Worker: @unchecked Sendable {
     static let acknowledgementNotice: Int32 = -2
     static let drainRequest: Int32 = -3
 
-    /// Called from the link thread when the peer's acks moved or the link changed state.
+    /// Called from the link thread when the peer's acks moved or the link changed state. One notice
+    /// at a time: acks that arrive before the worker took it are covered by it.
     func acknowledgementsChanged() {
+        // Acquire-release on both sides: a notice found pending is taken after this ack's offset was stored.
+        guard !acknowledgementNoticePending.exchange(true, ordering: .acquiringAndReleasing) else { return }
         inbox.withLock { $0.append(Self.acknowledgementNotice) }
         wake()
     }
@@ -184,6 +189,7 @@ final class Worker: @unchecked Sendable {
         }
         for fd in arrived {
             if fd == Self.acknowledgementNotice {
+                _ = acknowledgementNoticePending.exchange(false, ordering: .acquiringAndReleasing)
                 releaseAcknowledgedWaiters()
                 continue
             }
