@@ -104,7 +104,9 @@ struct MetricsPage {
                 status.resyncInProgress ? "1" : "0"),
             gauge("lag_records", "Records the peer has not acknowledged.", String(status.lagRecords)),
             gauge("lag_bytes", "Bytes of the stream the peer has not acknowledged.", String(status.lagBytes)),
-            gauge("lag_seconds", "How long the peer has been behind.", String(Double(status.lagMilliseconds) / 1000)),
+            gauge(
+                "lag_seconds", "Age of the oldest write the peer has not acknowledged.",
+                String(Double(status.lagMilliseconds) / 1000)),
             gauge("offset_bytes", "End of this node's outgoing stream.", String(status.offset)),
             gauge(
                 "acked_offset_bytes", "Offset of this node's stream the peer acknowledged.",

@@ -25,7 +25,7 @@ public struct ReplicationStatus: Equatable, Sendable {
     public var lagBytes: UInt64 = 0
     /// Records of this node's stream the peer has not acked.
     public var lagRecords: UInt64 = 0
-    /// How long the peer has been behind this node's stream; 0 when caught up.
+    /// Age of the oldest write in this node's stream the peer has not acked; 0 when caught up.
     public var lagMilliseconds: UInt64 = 0
     public var fullResyncs: UInt64 = 0
     public var partialResyncs: UInt64 = 0
