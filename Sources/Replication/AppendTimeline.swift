@@ -16,9 +16,8 @@ public struct AppendTimeline {
 
     /// The stream grew to `end` at `now`.
     public mutating func appended(upTo end: UInt64, now: ContinuousClock.Instant) {
-        if first < marks.count, let last = marks.last,
-            now - last.at < Self.resolution || marks.count - first >= Self.markLimit
-        {
+        // `acknowledged` empties `marks` once every mark is acked, so a last mark is always unacked.
+        if let last = marks.last, now - last.at < Self.resolution || marks.count - first >= Self.markLimit {
             marks[marks.count - 1].end = max(last.end, end)
         } else {
             marks.append((end, now))
