@@ -70,6 +70,8 @@ final class IncomingReplication {
                     "incoming replication link up",
                     metadata: ["peer": "\(peerName)", "authenticated": "\(authenticated)"])
                 if let peerID { link.incomingIdentified(self, peer: peerID) }
+            case .recordsVisible(let count, let writtenAt):
+                link.recordVisible(count: count, writtenAt: writtenAt)
             case .scheduleTimer(let delay):
                 var interval = ReplicationLink.timeval(delay)
                 evtimer_add_shim(timer, &interval)

@@ -11,7 +11,8 @@ struct MetricsPage {
         let name: String
         let type: String
         let help: String
-        var samples: [(labels: String, value: String)]
+        /// `suffix` follows the family's name: `_bucket`, `_sum` and `_count` for a histogram, empty otherwise.
+        var samples: [(suffix: String, labels: String, value: String)]
     }
 
     func render() -> String {
@@ -20,7 +21,7 @@ struct MetricsPage {
         var families: [Family] = []
         func add(_ name: String, _ type: String, _ help: String, _ value: String?) {
             guard let value else { return }
-            families.append(Family(name: name, type: type, help: help, samples: [("", value)]))
+            families.append(Family(name: name, type: type, help: help, samples: [("", "", value)]))
         }
         add("memcached_up", "gauge", "Whether the server answers.", "1")
         add("memcached_uptime_seconds", "counter", "Seconds since the server started.", stats["uptime"])
@@ -28,7 +29,7 @@ struct MetricsPage {
         families.append(
             Family(
                 name: "memcached_version", type: "gauge", help: "The version of this server.",
-                samples: [("version=\"\(Self.escaped(stats["version"] ?? ""))\"", "1")]))
+                samples: [("", "version=\"\(Self.escaped(stats["version"] ?? ""))\"", "1")]))
         families.append(commands(stats))
         add("memcached_process_user_cpu_seconds_total", "counter", "User CPU time.", stats["rusage_user"])
         add("memcached_process_system_cpu_seconds_total", "counter", "System CPU time.", stats["rusage_system"])
@@ -54,12 +55,16 @@ struct MetricsPage {
             "memcached_connections_yielded_total", "counter", "Connections that yielded after -R requests.",
             stats["conn_yields"])
         add("memcached_max_connections", "gauge", "Most simultaneous connections (-c).", settings["maxconns"])
-        if let link = server.link { families += replication(link.status) }
+        if let link = server.link {
+            families += replication(link.status)
+            families.append(visibilityLag(link.visibilityLagSnapshot))
+        }
         var text = ""
         for family in families {
             text += "# HELP \(family.name) \(family.help)\n# TYPE \(family.name) \(family.type)\n"
             for sample in family.samples {
-                text += family.name + (sample.labels.isEmpty ? "" : "{\(sample.labels)}") + " \(sample.value)\n"
+                text += family.name + sample.suffix + (sample.labels.isEmpty ? "" : "{\(sample.labels)}")
+                text += " \(sample.value)\n"
             }
         }
         return text
@@ -81,24 +86,24 @@ struct MetricsPage {
         return Family(
             name: "memcached_commands_total", type: "counter", help: "Requests by command and outcome.",
             samples: pairs.compactMap { pair in
-                stats[pair.stat].map { ("command=\"\(pair.command)\",status=\"\(pair.status)\"", $0) }
+                stats[pair.stat].map { ("", "command=\"\(pair.command)\",status=\"\(pair.status)\"", $0) }
             })
     }
 
     private func replication(_ status: ReplicationStatus) -> [Family] {
         func gauge(_ name: String, _ help: String, _ value: String) -> Family {
-            Family(name: "replicacache_replication_" + name, type: "gauge", help: help, samples: [("", value)])
+            Family(name: "replicacache_replication_" + name, type: "gauge", help: help, samples: [("", "", value)])
         }
         func counter(_ name: String, _ help: String, _ value: UInt64) -> Family {
             Family(
                 name: "replicacache_replication_" + name + "_total", type: "counter", help: help,
-                samples: [("", String(value))])
+                samples: [("", "", String(value))])
         }
         return [
             gauge("link_up", "1 while this node's writes stream to its peer.", status.state == "streaming" ? "1" : "0"),
             Family(
                 name: "replicacache_replication_state", type: "gauge", help: "The outgoing link's state.",
-                samples: [("state=\"\(Self.escaped(status.state))\",peer=\"\(Self.escaped(status.peer))\"", "1")]),
+                samples: [("", "state=\"\(Self.escaped(status.state))\",peer=\"\(Self.escaped(status.peer))\"", "1")]),
             gauge(
                 "resync_in_progress", "1 while this node is refilled by a full resync.",
                 status.resyncInProgress ? "1" : "0"),
@@ -117,6 +122,24 @@ struct MetricsPage {
             counter("reconnects", "Times the link was dialed again.", status.reconnects),
             counter("degraded_writes", "Sync-mode writes answered without the peer's ack.", status.degradedWrites),
         ]
+    }
+
+    /// Upper bounds of the visibility-lag histogram's buckets, in microseconds.
+    private static let visibilityLagBuckets: [UInt64] = [
+        100, 250, 500, 1000, 2500, 5000, 10_000, 25_000, 100_000, 250_000, 1_000_000,
+    ]
+
+    private func visibilityLag(_ lag: VisibilityLag) -> Family {
+        var samples: [(suffix: String, labels: String, value: String)] = Self.visibilityLagBuckets.map { bound in
+            ("_bucket", "le=\"\(Double(bound) / 1_000_000)\"", String(lag.count(atMost: bound)))
+        }
+        samples.append(("_bucket", "le=\"+Inf\"", String(lag.count)))
+        samples.append(("_sum", "", String(Double(lag.totalMicroseconds) / 1_000_000)))
+        samples.append(("_count", "", String(lag.count)))
+        return Family(
+            name: "replicacache_replication_visible_lag_seconds", type: "histogram",
+            help: "Time from a write on the peer to its visibility here (each at its batch's oldest write).",
+            samples: samples)
     }
 
     /// A label value as the text format wants it: backslash, quote and line feed escaped.

@@ -45,6 +45,8 @@ final class ReplicationLink: @unchecked Sendable {
 
     private let backlog: SharedBacklog
     private let statusSnapshot = Locked(ReplicationStatus())
+    /// Recorded on the link thread once per read that applied the peer's records; read by `stats`.
+    private let visibilityLag = Locked(VisibilityLag())
     private let handoffs = Locked<[IncomingHandoff]>([])
     private let readThroughQueue = Locked<[ReadThroughRequest]>([])
     private let wakePending = ManagedAtomic<Bool>(false)
@@ -151,7 +153,18 @@ final class ReplicationLink: @unchecked Sendable {
         status.readThroughHits = readThroughHits.load(ordering: .relaxed)
         status.readThroughMisses = readThroughMisses.load(ordering: .relaxed)
         status.readThroughTimeouts = readThroughTimeouts.load(ordering: .relaxed)
+        visibilityLag.withLock { status.addVisibilityLag($0) }
         return status
+    }
+
+    /// The peer's writes as this node sees them arrive, for a Prometheus histogram.
+    var visibilityLagSnapshot: VisibilityLag {
+        visibilityLag.withLock { $0 }
+    }
+
+    /// `stats reset`: the lag percentiles start again.
+    func resetStatistics() {
+        visibilityLag.withLock { $0.reset() }
     }
 
     private func wake() {
@@ -443,6 +456,12 @@ final class ReplicationLink: @unchecked Sendable {
 
     func peerWritable(space: Int) {
         drive(.writableSpace(bytes: space))
+    }
+
+    /// An incoming connection applied `count` of the peer's records, the oldest written at `writtenAt`.
+    func recordVisible(count: Int, writtenAt: UInt64) {
+        let now = SharedBacklog.wallClockNanoseconds()
+        visibilityLag.withLock { $0.record(count: count, writtenAt: writtenAt, visibleAt: now) }
     }
 
     fileprivate func reconnectTimerFired() {

@@ -88,6 +88,7 @@ final class ServerState: @unchecked Sendable {
         totalConnections.store(0, ordering: .relaxed)
         rejectedConnections.store(0, ordering: .relaxed)
         cache.resetStatistics()
+        link?.resetStatistics()
     }
 }
 

@@ -12,6 +12,7 @@ final class SharedBacklog: @unchecked Sendable {
     private var checkpoints: [(offset: UInt64, records: UInt64)] = []
     private var checkpointStart = 0
     private var publishedRecords: UInt64 = 0
+    private var stamper = WriteTimeStamper()
     private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
 
     init(capacity: Int) {
@@ -32,6 +33,7 @@ final class SharedBacklog: @unchecked Sendable {
         pthread_mutex_lock(mutex)
         defer { pthread_mutex_unlock(mutex) }
         backlog.append(frames)
+        if stamper.wantsWriteTime { stamper.appended(writtenAt: Self.wallClockNanoseconds()) }
         publishedRecords += UInt64(records)
         if checkpoints.count - checkpointStart >= Self.checkpointLimit { checkpointStart += 1 }
         if checkpointStart > Self.checkpointLimit {
@@ -63,10 +65,18 @@ final class SharedBacklog: @unchecked Sendable {
         return backlog.window
     }
 
-    /// Copies up to `maxLength` bytes from `offset` to the end of `buffer`; returns how many.
+    /// Copies up to `maxLength` bytes from `offset` to the end of `buffer`, behind a WRITE TIME where one
+    /// belongs (`WriteTimeStamper`); returns how many backlog bytes. The time is taken and stamped under
+    /// the lock, so no append can slip between them.
     func copy(from offset: UInt64, maxLength: Int, to buffer: ByteBuffer) -> Int {
         pthread_mutex_lock(mutex)
         defer { pthread_mutex_unlock(mutex) }
-        return backlog.copy(from: offset, maxLength: maxLength, to: buffer)
+        return stamper.copy(from: offset, maxLength: maxLength, of: backlog, to: buffer)
+    }
+
+    static func wallClockNanoseconds() -> UInt64 {
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        return UInt64(now.tv_sec) &* 1_000_000_000 &+ UInt64(now.tv_nsec)
     }
 }

@@ -71,7 +71,7 @@ public struct FrameDecoder: Sendable {
             guard (1...maxKeyLength).contains(key), value == 0 else { return "bad fetch length" }
         case .fetched:
             guard key <= maxKeyLength, value <= maxValueLength else { return "bad fetched length" }
-        case .streamStart, .flush, .fullSyncDone, .ack:
+        case .streamStart, .flush, .fullSyncDone, .ack, .writeTime:
             guard key == 0, value == 0 else { return "unexpected key or value for \(opcode)" }
         }
         return nil
@@ -128,6 +128,8 @@ public struct FrameDecoder: Sendable {
             frame = .fullSyncDone(offset: bytes.bigEndian(at: extras))
         case .ack:
             frame = .ack(offset: bytes.bigEndian(at: extras))
+        case .writeTime:
+            frame = .writeTime(unixNanoseconds: bytes.bigEndian(at: extras))
         case .error:
             frame = .error(message: String(decoding: bytes[value..<end], as: UTF8.self))
         case .fetch:

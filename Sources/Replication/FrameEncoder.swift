@@ -79,6 +79,11 @@ public enum FrameEncoder {
         buffer.appendBigEndian(offset)
     }
 
+    public static func appendWriteTime(unixNanoseconds: UInt64, to buffer: ByteBuffer) {
+        appendHeader(.writeTime, keyLength: 0, valueLength: 0, to: buffer)
+        buffer.appendBigEndian(unixNanoseconds)
+    }
+
     public static func appendFetch(requestID: UInt64, key: UnsafeRawBufferPointer, to buffer: ByteBuffer) {
         appendHeader(.fetch, keyLength: key.count, valueLength: 0, to: buffer)
         buffer.appendBigEndian(requestID)
@@ -139,6 +144,7 @@ public enum FrameEncoder {
             appendFlush(atMilliseconds: atMilliseconds, version: version, to: buffer)
         case .fullSyncDone(let offset): appendFullSyncDone(offset: offset, to: buffer)
         case .ack(let offset): appendAck(offset: offset, to: buffer)
+        case .writeTime(let nanoseconds): appendWriteTime(unixNanoseconds: nanoseconds, to: buffer)
         case .error(let message): appendError(message, magic: errorMagic, to: buffer)
         case .fetch(let requestID, let key):
             appendFetch(requestID: requestID, key: UnsafeRawBufferPointer(rebasing: source[key]), to: buffer)

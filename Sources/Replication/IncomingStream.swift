@@ -14,6 +14,10 @@ public struct IncomingStream {
     private var progress = PeerProgress.none
     private var lastAckAt: ContinuousClock.Instant?
     private var timerPending = false
+    /// The latest WRITE TIME: the records since were written on the peer then or later.
+    private var writtenAt: UInt64?
+    /// Streamed records applied under `writtenAt` and not yet reported visible.
+    private var recordsSinceReport = 0
 
     public init(configuration: ReplicationConfiguration, applier: ReplicaApplier, random: any RandomNumberGenerator) {
         self.configuration = configuration
@@ -39,7 +43,7 @@ public struct IncomingStream {
             let rest = UnsafeRawBufferPointer(rebasing: bytes[consumed...])
             switch configuration.decoder.decode(rest) {
             case .needMoreData:
-                return (consumed, actions + ackIfDue(now: now))
+                return (consumed, actions + reportVisible() + ackIfDue(now: now))
             case .invalid(let reason):
                 return (bytes.count, actions + refuse("invalid frame: \(reason)"))
             case .frame(let frame, let length):
@@ -65,6 +69,7 @@ public struct IncomingStream {
             applier.apply(frame, in: bytes)
             progress.nextOffset += UInt64(length)
             if let peer { applier.record(progress, forPeer: peer.id) }
+            if writtenAt != nil { recordsSinceReport += 1 }
             return []
         case (.item, .fullSync), (.tombstone, .fullSync), (.flush, .fullSync):
             // Walk records are not part of the offset stream.
@@ -83,6 +88,10 @@ public struct IncomingStream {
                 FrameEncoder.bytes { FrameEncoder.appendFetched(requestID: requestID, item: state, to: $0) }
             }
             return [.send(answer)]
+        case (.writeTime(let nanoseconds), .fullSync), (.writeTime(let nanoseconds), .streaming):
+            let reported = reportVisible()
+            writtenAt = nanoseconds
+            return reported
         case (.hello(let hello), .awaitingHello):
             return answer(hello)
         case (.proof(let mac), .awaitingProof):
@@ -135,6 +144,14 @@ public struct IncomingStream {
         }
         // At once, whatever the ack batching: the dialer counts the link up only on this ack.
         return ack(now: now)
+    }
+
+    /// The records applied since the last report are visible once this read's actions run: one report per read
+    /// (or per WRITE TIME), so the caller reads the clock once for a whole batch.
+    private mutating func reportVisible() -> [IncomingAction] {
+        guard let writtenAt, recordsSinceReport > 0 else { return [] }
+        defer { recordsSinceReport = 0 }
+        return [.recordsVisible(count: recordsSinceReport, writtenAt: writtenAt)]
     }
 
     /// Acks what was applied: at once in sync mode, otherwise when enough bytes or time piled up.

@@ -22,6 +22,9 @@ public enum ReplicationFrame: Equatable, Sendable {
     case fetch(requestID: UInt64, key: Range<Int>)
     /// The answer to a FETCH: the key's live item, or nil when the acceptor has none.
     case fetched(requestID: UInt64, item: ItemFrame?)
+    /// The records that follow were written on the sender at this wall-clock time (nanoseconds since the
+    /// Unix epoch) or later. Outside the offset stream, like FETCH.
+    case writeTime(unixNanoseconds: UInt64)
 
     public var opcode: ReplicationOpcode {
         switch self {
@@ -37,6 +40,7 @@ public enum ReplicationFrame: Equatable, Sendable {
         case .error: .error
         case .fetch: .fetch
         case .fetched: .fetched
+        case .writeTime: .writeTime
         }
     }
 }

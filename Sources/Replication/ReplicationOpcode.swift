@@ -1,4 +1,4 @@
-/// The binary-protocol opcodes replication uses; memcached leaves 0x70...0x7b unassigned.
+/// The binary-protocol opcodes replication uses; memcached leaves 0x70...0x7c unassigned.
 public enum ReplicationOpcode: UInt8, Sendable, CaseIterable {
     case hello = 0x70
     case welcome = 0x71
@@ -14,6 +14,9 @@ public enum ReplicationOpcode: UInt8, Sendable, CaseIterable {
     case fetch = 0x7a
     /// The answer to FETCH: the key's live item, or not found.
     case fetched = 0x7b
+    /// When the oldest of the records that follow was written on the sender (wall clock), so the
+    /// receiver can measure how long writes take to become visible on it.
+    case writeTime = 0x7c
 
     /// Binary-protocol request magic: frames the dialer sends.
     public static let dialerMagic: UInt8 = 0x80
@@ -38,7 +41,7 @@ public enum ReplicationOpcode: UInt8, Sendable, CaseIterable {
         case .item: 24
         case .tombstone: 12
         case .flush: 20
-        case .fullSyncDone, .ack, .fetch: 8
+        case .fullSyncDone, .ack, .fetch, .writeTime: 8
         case .fetched: 33
         case .proof, .error: 0
         }

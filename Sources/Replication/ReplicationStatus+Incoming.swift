@@ -11,4 +11,13 @@ extension ReplicationStatus {
         appliedOffset = progress.nextOffset
         if peerNodeID == 0 { peerNodeID = peer }
     }
+
+    /// Adds the lag of the peer's writes to visibility here, as percentiles of what `lag` counted.
+    public mutating func addVisibilityLag(_ lag: VisibilityLag) {
+        visibleLagRecords = lag.count
+        visibleLagP50 = lag.microseconds(atPercentile: 50)
+        visibleLagP99 = lag.microseconds(atPercentile: 99)
+        visibleLagP999 = lag.microseconds(atPercentile: 99.9)
+        visibleLagMax = lag.maxMicroseconds
+    }
 }

@@ -40,6 +40,13 @@ public struct ReplicationStatus: Equatable, Sendable {
     public var readThroughHits: UInt64 = 0
     public var readThroughMisses: UInt64 = 0
     public var readThroughTimeouts: UInt64 = 0
+    /// The peer's writes since the start or `stats reset`: how many were measured, and how long they took
+    /// from the write on the peer to being visible here (`VisibilityLag`), in microseconds.
+    public var visibleLagRecords: UInt64 = 0
+    public var visibleLagP50: UInt64 = 0
+    public var visibleLagP99: UInt64 = 0
+    public var visibleLagP999: UInt64 = 0
+    public var visibleLagMax: UInt64 = 0
     public var lastError = ""
 
     public init() {}
@@ -70,6 +77,11 @@ public struct ReplicationStatus: Equatable, Sendable {
             ("repl_read_through_hits", String(readThroughHits)),
             ("repl_read_through_misses", String(readThroughMisses)),
             ("repl_read_through_timeouts", String(readThroughTimeouts)),
+            ("repl_visible_lag_records", String(visibleLagRecords)),
+            ("repl_visible_lag_p50_us", String(visibleLagP50)),
+            ("repl_visible_lag_p99_us", String(visibleLagP99)),
+            ("repl_visible_lag_p999_us", String(visibleLagP999)),
+            ("repl_visible_lag_max_us", String(visibleLagMax)),
             ("repl_last_error", lastError),
         ]
     }

@@ -55,7 +55,8 @@ def fetch(port, path, method="GET"):
 
 
 def scrape(port):
-    """{family: (type, {labels: value})}, checking the text format strictly on the way."""
+    """{family: (type, {labels: value})}, checking the text format strictly on the way. A histogram's
+    samples are keyed by suffix and labels: '_bucket le="0.001"', '_sum', '_count'."""
     status, content_type, text = fetch(port, "/metrics")
     assert status == 200 and content_type.startswith("text/plain; version=0.0.4")
     assert text.endswith("\n")
@@ -68,12 +69,18 @@ def scrape(port):
             families[name] = [None, {}]
         elif line.startswith("# TYPE "):
             _, _, name, kind = line.split(" ")
-            assert name == current and kind in ("counter", "gauge"), line
+            assert name == current and kind in ("counter", "gauge", "histogram"), line
             families[name][0] = kind
         else:
             match = SAMPLE.match(line)
             assert match, f"not a sample line: {line!r}"
             name, labels, value = match.group(1), match.group(3) or "", match.group(4)
+            if current and families[current][0] == "histogram":
+                suffix = name[len(current):]
+                assert name.startswith(current) and suffix in ("_bucket", "_sum", "_count"), line
+                assert (suffix == "_bucket") == labels.startswith("le="), line
+                labels = f"{suffix} {labels}".strip()
+                name = current
             assert name == current and families[name][0], f"{name} sampled outside its family"
             assert labels not in families[name][1], f"duplicate sample {line!r}"
             families[name][1][labels] = float(value)
@@ -157,6 +164,12 @@ def test_pair_exposes_replication_and_health_waits_for_the_first_resync():
             for name in ("full_resyncs_total", "partial_resyncs_total", "reconnects_total", "degraded_writes_total"):
                 assert metrics[f"replicacache_replication_{name}"][0] == "counter"
         assert b["memcached_current_items"][1][""] == 50, "b holds a's writes"
+        # b measured how long a's 50 writes took to become visible on it; buckets are cumulative.
+        kind, lag = b["replicacache_replication_visible_lag_seconds"]
+        assert kind == "histogram" and lag["_count"] == 50 and lag['_bucket le="+Inf"'] == 50, lag
+        buckets = [value for labels, value in lag.items() if labels.startswith("_bucket")]
+        assert buckets == sorted(buckets) and 0 < lag["_sum"] < 50, lag
+        assert a["replicacache_replication_visible_lag_seconds"][1]["_count"] == 0, "b wrote nothing"
     finally:
         pair.stop()
 

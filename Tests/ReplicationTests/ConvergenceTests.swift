@@ -27,6 +27,9 @@ private func expectConverged(_ simulation: PairSimulation, _ comment: Comment? =
     #expect(simulation.a.get("b9") == "from b 9")
     #expect(simulation.b.get("b3") == nil)
     #expect(simulation.a.contents().count == 100)
+    // Every streamed write was reported visible under a WRITE TIME, in both directions.
+    #expect(simulation.aToB.visibleRecords == 51)
+    #expect(simulation.bToA.visibleRecords == 50)
 }
 
 @Test func firstContactIsAFullResyncEachWay() {

@@ -50,6 +50,10 @@ private let samples: [(name: String, bytes: [UInt8])] = [
     ("full sync done", FrameBytes.encode { FrameEncoder.appendFullSyncDone(offset: UInt64.max, to: $0) }),
     ("ack", FrameBytes.encode { FrameEncoder.appendAck(offset: 77, to: $0) }),
     (
+        "write time",
+        FrameBytes.encode { FrameEncoder.appendWriteTime(unixNanoseconds: 1_800_000_000_123_456_789, to: $0) }
+    ),
+    (
         "error from acceptor",
         FrameBytes.encode { FrameEncoder.appendError("authentication failed", magic: 0x81, to: $0) }
     ),

@@ -17,6 +17,8 @@ final class InMemoryLink {
     private(set) var isOpen = false
     private(set) var unauthenticatedHandshakes = 0
     private(set) var closeReasons: [String] = []
+    /// Streamed records the acceptor reported visible under a WRITE TIME.
+    private(set) var visibleRecords = 0
 
     init(dialer: ReplicaNode, acceptor: ReplicaNode) {
         self.dialer = dialer
@@ -82,8 +84,10 @@ final class InMemoryLink {
         case .send(let bytes):
             toAcceptor += bytes
         case .sendBacklog(let offset, let length):
-            let buffer = ByteBuffer(capacity: length)
-            let copied = dialer.backlog.copy(from: offset, maxLength: length, to: buffer)
+            // Sends get WRITE TIMEs as the server's do, so frames outside the offset stream arrive split
+            // and interleaved too.
+            let buffer = ByteBuffer(capacity: length + 32)
+            let copied = dialer.stamper.copy(from: offset, maxLength: length, of: dialer.backlog, to: buffer)
             precondition(copied == length, "stream asked for bytes the backlog does not hold")
             toAcceptor += buffer.bytes
         case .startFullSync:
@@ -118,6 +122,8 @@ final class InMemoryLink {
                 if !authenticated { unauthenticatedHandshakes += 1 }
             case .scheduleTimer(let delay):
                 incomingTimer = now + delay
+            case .recordsVisible(let count, _):
+                visibleRecords += count
             case .close(let reason):
                 // The acceptor's last frames (an ERROR) still reach the dialer before the close.
                 closeReasons.append("acceptor: " + reason)

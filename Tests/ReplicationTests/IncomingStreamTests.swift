@@ -317,3 +317,81 @@ func acceptorAcksTheStartingOffsetAtOnce(mode: ReplicationMode) {
     lone.finishWarming()
     #expect(!lone.isWarming && !lone.isFullResyncInProgress)
 }
+
+private func visible(_ actions: [IncomingAction]) -> [(count: Int, writtenAt: UInt64)] {
+    actions.compactMap { action in
+        guard case .recordsVisible(let count, let writtenAt) = action else { return nil }
+        return (count, writtenAt)
+    }
+}
+
+private func writeTime(_ nanoseconds: UInt64) -> [UInt8] {
+    FrameBytes.encode { FrameEncoder.appendWriteTime(unixNanoseconds: nanoseconds, to: $0) }
+}
+
+/// A streaming acceptor: handshake done, a partial resync at offset 0.
+private func streamingAcceptor() -> Acceptor {
+    var acceptor = Acceptor()
+    _ = acceptor.handshake()
+    _ = acceptor.start(.full, at: 0)
+    _ = acceptor.feed(FrameBytes.encode { FrameEncoder.appendFullSyncDone(offset: 0, to: $0) })
+    return acceptor
+}
+
+@Test func recordsAfterAWriteTimeAreReportedVisibleOncePerRead() {
+    var acceptor = streamingAcceptor()
+    let item = FrameBytes.item(key: "k", value: "v", version: version)
+    let reports = visible(acceptor.feed(writeTime(1_000) + item + item + item))
+    #expect(reports.map(\.count) == [3])
+    #expect(reports.map(\.writtenAt) == [1_000])
+    #expect(acceptor.get("k") == "v")
+}
+
+@Test func writeTimeFramesStayOutsideTheOffsetStream() {
+    var acceptor = Acceptor(mode: .sync)
+    _ = acceptor.handshake()
+    _ = acceptor.start(.full, at: 0)
+    _ = acceptor.feed(FrameBytes.encode { FrameEncoder.appendFullSyncDone(offset: 0, to: $0) })
+    let item = FrameBytes.item(key: "k", value: "v", version: version)
+    #expect(acks(acceptor.feed(writeTime(5) + item)) == [UInt64(item.count)])
+}
+
+@Test func aBatchSplitAcrossReadsIsReportedInEachUnderItsWriteTime() {
+    var acceptor = streamingAcceptor()
+    let item = FrameBytes.item(key: "k", value: "v", version: version)
+    let bytes = writeTime(7) + item + item + item
+    let firstRead = 32 + item.count + 5
+    let (consumed, first) = bytes.withUnsafeBytes {
+        acceptor.stream.consume(UnsafeRawBufferPointer(rebasing: $0[..<firstRead]), now: acceptor.now)
+    }
+    #expect(consumed == firstRead - 5)
+    let second = Array(bytes[consumed...]).withUnsafeBytes { acceptor.stream.consume($0, now: acceptor.now) }
+    #expect(second.consumed == bytes.count - consumed)
+    #expect(visible(first).map(\.count) == [1] && visible(first).map(\.writtenAt) == [7])
+    #expect(visible(second.actions).map(\.count) == [2] && visible(second.actions).map(\.writtenAt) == [7])
+}
+
+@Test func aNewWriteTimeClosesTheRecordsOfTheOneBefore() {
+    var acceptor = streamingAcceptor()
+    let item = FrameBytes.item(key: "k", value: "v", version: version)
+    let reports = visible(acceptor.feed(writeTime(1) + item + item + writeTime(2) + item + writeTime(3)))
+    #expect(reports.map(\.count) == [2, 1])
+    #expect(reports.map(\.writtenAt) == [1, 2])
+}
+
+@Test func recordsWithoutAWriteTimeAreNotReported() {
+    var acceptor = streamingAcceptor()
+    let item = FrameBytes.item(key: "k", value: "v", version: version)
+    #expect(visible(acceptor.feed(item + item)).isEmpty)
+    #expect(acceptor.get("k") == "v")
+}
+
+@Test func walkRecordsOfAFullResyncAreNotReported() {
+    var acceptor = Acceptor()
+    _ = acceptor.handshake()
+    _ = acceptor.start(.full, at: 0)
+    let item = FrameBytes.item(key: "k", value: "v", version: version)
+    #expect(visible(acceptor.feed(writeTime(9) + item)).isEmpty)
+    let done = FrameBytes.encode { FrameEncoder.appendFullSyncDone(offset: 0, to: $0) }
+    #expect(visible(acceptor.feed(done + item)).map(\.count) == [1])
+}

@@ -13,6 +13,8 @@ final class ReplicaNode {
     private let mode: ReplicationMode
     private(set) var cache: Cache
     private(set) var backlog: Backlog
+    /// WRITE TIMEs for the sends of `backlog`, from the simulated clock.
+    var stamper = WriteTimeStamper()
     private(set) var applier: ReplicaApplier
     var outgoing: OutgoingStream
     /// When the outgoing stream's timer fires.
@@ -48,6 +50,7 @@ final class ReplicaNode {
             configuration: CacheConfiguration(memoryLimit: 8 << 20, shardCount: shardCount), clock: clock,
             versions: VersionClock(nodeID: identity.id, clock: clock))
         backlog = Backlog(capacity: backlogCapacity)
+        stamper = WriteTimeStamper()
         applier = ReplicaApplier(cache: cache)
         configuration = makeConfiguration()
         outgoing = OutgoingStream(configuration: configuration, random: SeededGenerator(seed: random.next()))
@@ -82,7 +85,7 @@ final class ReplicaNode {
                 FrameEncoder.appendRecord(state, to: frame)
             }
         }
-        backlog.append(frame)
+        publish(frame)
         return version
     }
 
@@ -91,13 +94,18 @@ final class ReplicaNode {
         withBytes(key, "") { key, _ in
             _ = cache.delete(key: key) { FrameEncoder.appendRecord($0, to: frame) }
         }
-        backlog.append(frame)
+        publish(frame)
     }
 
     func flushAll() {
         let frame = ByteBuffer(capacity: 64)
         cache.flushAll(delay: 0) { FrameEncoder.appendFlush($0, to: frame) }
+        publish(frame)
+    }
+
+    private func publish(_ frame: ByteBuffer) {
         backlog.append(frame)
+        stamper.appended(writtenAt: UInt64(clock.nowMilliseconds()) * 1_000_000)
     }
 
     func get(_ key: String) -> String? {
