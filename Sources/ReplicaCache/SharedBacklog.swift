@@ -32,8 +32,9 @@ final class SharedBacklog: @unchecked Sendable {
     func append(_ frames: ByteBuffer, records: Int) -> UInt64 {
         pthread_mutex_lock(mutex)
         defer { pthread_mutex_unlock(mutex) }
+        // Read under the lock, so the stamps in the backlog never go back in time.
+        stamper.stamp(backlog, writtenAt: Self.wallClockNanoseconds())
         backlog.append(frames)
-        if stamper.wantsWriteTime { stamper.appended(writtenAt: Self.wallClockNanoseconds()) }
         publishedRecords += UInt64(records)
         if checkpoints.count - checkpointStart >= Self.checkpointLimit { checkpointStart += 1 }
         if checkpointStart > Self.checkpointLimit {
@@ -65,13 +66,11 @@ final class SharedBacklog: @unchecked Sendable {
         return backlog.window
     }
 
-    /// Copies up to `maxLength` bytes from `offset` to the end of `buffer`, behind a WRITE TIME where one
-    /// belongs (`WriteTimeStamper`); returns how many backlog bytes. The time is taken and stamped under
-    /// the lock, so no append can slip between them.
+    /// Copies up to `maxLength` bytes from `offset` to the end of `buffer`; returns how many.
     func copy(from offset: UInt64, maxLength: Int, to buffer: ByteBuffer) -> Int {
         pthread_mutex_lock(mutex)
         defer { pthread_mutex_unlock(mutex) }
-        return stamper.copy(from: offset, maxLength: maxLength, of: backlog, to: buffer)
+        return backlog.copy(from: offset, maxLength: maxLength, to: buffer)
     }
 
     static func wallClockNanoseconds() -> UInt64 {

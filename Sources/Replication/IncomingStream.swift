@@ -88,7 +88,9 @@ public struct IncomingStream {
                 FrameEncoder.bytes { FrameEncoder.appendFetched(requestID: requestID, item: state, to: $0) }
             }
             return [.send(answer)]
-        case (.writeTime(let nanoseconds), .fullSync), (.writeTime(let nanoseconds), .streaming):
+        case (.writeTime(let nanoseconds), .streaming):
+            progress.nextOffset += UInt64(length)
+            if let peer { applier.record(progress, forPeer: peer.id) }
             let reported = reportVisible()
             writtenAt = nanoseconds
             return reported

@@ -23,7 +23,7 @@ public enum ReplicationFrame: Equatable, Sendable {
     /// The answer to a FETCH: the key's live item, or nil when the acceptor has none.
     case fetched(requestID: UInt64, item: ItemFrame?)
     /// The records that follow were written on the sender at this wall-clock time (nanoseconds since the
-    /// Unix epoch) or later. Outside the offset stream, like FETCH.
+    /// Unix epoch) or shortly after (`WriteTimeStamper`). Part of the offset stream.
     case writeTime(unixNanoseconds: UInt64)
 
     public var opcode: ReplicationOpcode {

@@ -14,8 +14,8 @@ public enum ReplicationOpcode: UInt8, Sendable, CaseIterable {
     case fetch = 0x7a
     /// The answer to FETCH: the key's live item, or not found.
     case fetched = 0x7b
-    /// When the oldest of the records that follow was written on the sender (wall clock), so the
-    /// receiver can measure how long writes take to become visible on it.
+    /// When the records that follow were written on the sender (wall clock), so the receiver can
+    /// measure how long writes take to become visible on it.
     case writeTime = 0x7c
 
     /// Binary-protocol request magic: frames the dialer sends.

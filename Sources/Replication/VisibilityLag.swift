@@ -1,10 +1,11 @@
 import Histogram
 
 /// How long the peer's writes took to become visible on this node: from the write on the peer (its wall
-/// clock, sent in WRITE TIME frames) to the end of the read that applied it here.
+/// clock, in the WRITE TIME ahead of the record) to the end of the read that applied it here.
 ///
-/// Every record of a batch counts with the age of the batch's oldest write, so each figure is an upper
-/// bound for the writes it counts. Across hosts it also carries the two wall clocks' offset.
+/// A WRITE TIME can be up to `WriteTimeStamper.granularity` older than the writes it covers, so each
+/// figure is at most that much above the true lag, never below. Across hosts it also carries the two
+/// wall clocks' offset.
 public struct VisibilityLag: Sendable {
     /// Longer lags count as this long (a minute, in microseconds).
     public static let longest: UInt64 = 60_000_000

@@ -1,47 +1,27 @@
 import Protocol
 
-/// Puts WRITE TIME frames into a node's outgoing stream, so the peer can measure how long writes take
-/// to become visible on it (`VisibilityLag`).
+/// Puts WRITE TIME frames into a node's outgoing stream, ahead of the records written then, so the
+/// peer can measure how long each write takes to become visible on it (`VisibilityLag`).
 ///
-/// It remembers when the first write appended since the last stamp was made. A send of the backlog
-/// that starts where a frame starts leads with that time, which is then no later than any write it
-/// carries; a send that reaches the backlog's end starts the next stamp. Sends that continue a split
-/// frame carry none, and neither do records sent again after a reconnect, whose times are gone.
-public struct WriteTimeStamper: Sendable {
-    /// When the oldest write not yet stamped was made (wall clock, nanoseconds since the Unix epoch).
-    public private(set) var unstampedSince: UInt64?
-    /// Where the last send that reached the backlog's end ended: a frame boundary, and everything
-    /// before it has been stamped once.
-    private var stampedEnd: UInt64
+/// The frames live in the backlog with the records, so records sent again after a reconnect keep
+/// their times. A write within `granularity` of the last stamp shares it: the stamp is then up to
+/// that much older than the write, so the lag measured is never less than the true one.
+public struct WriteTimeStamper {
+    /// 50 µs, in nanoseconds: a stamp per write would add a third to the bytes of 32-byte sets.
+    public static let granularity: UInt64 = 50_000
 
-    public init(startOffset: UInt64 = 0) {
-        stampedEnd = startOffset
-    }
+    private var lastStamp: UInt64?
+    private let frame = ByteBuffer(capacity: 64)
 
-    /// Whether the next append should report its time: only the first after a stamp does.
-    public var wantsWriteTime: Bool { unstampedSince == nil }
+    public init() {}
 
-    /// Records were appended at `writtenAt`.
-    public mutating func appended(writtenAt: UInt64) {
-        if unstampedSince == nil { unstampedSince = writtenAt }
-    }
-
-    /// Copies `backlog`'s bytes from `offset`, up to `maxLength`, to `buffer`, behind a WRITE TIME
-    /// where one belongs; returns how many backlog bytes it copied.
-    public mutating func copy(from offset: UInt64, maxLength: Int, of backlog: Backlog, to buffer: ByteBuffer) -> Int {
-        var copied = 0
-        if offset < stampedEnd {
-            copied = backlog.copy(from: offset, maxLength: min(maxLength, Int(stampedEnd - offset)), to: buffer)
-        }
-        let start = offset + UInt64(copied)
-        if start == stampedEnd, copied < maxLength, let unstampedSince {
-            FrameEncoder.appendWriteTime(unixNanoseconds: unstampedSince, to: buffer)
-        }
-        copied += backlog.copy(from: start, maxLength: maxLength - copied, to: buffer)
-        if offset + UInt64(copied) == backlog.endOffset {
-            unstampedSince = nil
-            stampedEnd = backlog.endOffset
-        }
-        return copied
+    /// Records written at `now` (wall clock, nanoseconds since the Unix epoch) are about to be
+    /// appended to `backlog`: a WRITE TIME goes first unless a recent one covers them.
+    public mutating func stamp(_ backlog: Backlog, writtenAt now: UInt64) {
+        if let lastStamp, now >= lastStamp, now - lastStamp < Self.granularity { return }
+        lastStamp = now
+        frame.removeAll()
+        FrameEncoder.appendWriteTime(unixNanoseconds: now, to: frame)
+        backlog.append(frame)
     }
 }

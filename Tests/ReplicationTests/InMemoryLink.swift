@@ -84,10 +84,8 @@ final class InMemoryLink {
         case .send(let bytes):
             toAcceptor += bytes
         case .sendBacklog(let offset, let length):
-            // Sends get WRITE TIMEs as the server's do, so frames outside the offset stream arrive split
-            // and interleaved too.
-            let buffer = ByteBuffer(capacity: length + 32)
-            let copied = dialer.stamper.copy(from: offset, maxLength: length, of: dialer.backlog, to: buffer)
+            let buffer = ByteBuffer(capacity: length)
+            let copied = dialer.backlog.copy(from: offset, maxLength: length, to: buffer)
             precondition(copied == length, "stream asked for bytes the backlog does not hold")
             toAcceptor += buffer.bytes
         case .startFullSync:

@@ -347,13 +347,14 @@ private func streamingAcceptor() -> Acceptor {
     #expect(acceptor.get("k") == "v")
 }
 
-@Test func writeTimeFramesStayOutsideTheOffsetStream() {
+@Test func writeTimeFramesArePartOfTheOffsetStream() {
     var acceptor = Acceptor(mode: .sync)
     _ = acceptor.handshake()
     _ = acceptor.start(.full, at: 0)
     _ = acceptor.feed(FrameBytes.encode { FrameEncoder.appendFullSyncDone(offset: 0, to: $0) })
     let item = FrameBytes.item(key: "k", value: "v", version: version)
-    #expect(acks(acceptor.feed(writeTime(5) + item)) == [UInt64(item.count)])
+    let stamp = writeTime(5)
+    #expect(acks(acceptor.feed(stamp + item)) == [UInt64(stamp.count + item.count)])
 }
 
 @Test func aBatchSplitAcrossReadsIsReportedInEachUnderItsWriteTime() {
@@ -391,7 +392,15 @@ private func streamingAcceptor() -> Acceptor {
     _ = acceptor.handshake()
     _ = acceptor.start(.full, at: 0)
     let item = FrameBytes.item(key: "k", value: "v", version: version)
-    #expect(visible(acceptor.feed(writeTime(9) + item)).isEmpty)
+    #expect(visible(acceptor.feed(item)).isEmpty)
     let done = FrameBytes.encode { FrameEncoder.appendFullSyncDone(offset: 0, to: $0) }
-    #expect(visible(acceptor.feed(done + item)).map(\.count) == [1])
+    #expect(visible(acceptor.feed(done + writeTime(9) + item)).map(\.count) == [1])
+}
+
+@Test func aWriteTimeDuringTheWalkIsRefused() {
+    var acceptor = Acceptor()
+    _ = acceptor.handshake()
+    _ = acceptor.start(.full, at: 0)
+    // Backlog frames follow the walk's end; one before it means the dialer lost its place.
+    #expect(isRefusal(acceptor.feed(writeTime(9))))
 }

@@ -13,8 +13,8 @@ final class ReplicaNode {
     private let mode: ReplicationMode
     private(set) var cache: Cache
     private(set) var backlog: Backlog
-    /// WRITE TIMEs for the sends of `backlog`, from the simulated clock.
-    var stamper = WriteTimeStamper()
+    /// WRITE TIMEs ahead of the records in `backlog`, from the simulated clock.
+    private var stamper = WriteTimeStamper()
     private(set) var applier: ReplicaApplier
     var outgoing: OutgoingStream
     /// When the outgoing stream's timer fires.
@@ -104,8 +104,8 @@ final class ReplicaNode {
     }
 
     private func publish(_ frame: ByteBuffer) {
+        stamper.stamp(backlog, writtenAt: UInt64(clock.nowMilliseconds()) * 1_000_000)
         backlog.append(frame)
-        stamper.appended(writtenAt: UInt64(clock.nowMilliseconds()) * 1_000_000)
     }
 
     func get(_ key: String) -> String? {
