@@ -138,7 +138,7 @@ struct MetricsPage {
         samples.append(("_count", "", String(lag.count)))
         return Family(
             name: "replicacache_replication_visible_lag_seconds", type: "histogram",
-            help: "Time from a write on the peer to its visibility here (each at its batch's oldest write).",
+            help: "Time from a write on the peer to its visibility here (an upper bound, by at most 50 us).",
             samples: samples)
     }
 

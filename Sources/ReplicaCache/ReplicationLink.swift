@@ -458,7 +458,7 @@ final class ReplicationLink: @unchecked Sendable {
         drive(.writableSpace(bytes: space))
     }
 
-    /// An incoming connection applied `count` of the peer's records, the oldest written at `writtenAt`.
+    /// An incoming connection applied `count` of the peer's records, written at `writtenAt` or shortly after.
     func recordVisible(count: Int, writtenAt: UInt64) {
         let now = SharedBacklog.wallClockNanoseconds()
         visibilityLag.withLock { $0.record(count: count, writtenAt: writtenAt, visibleAt: now) }

@@ -6,7 +6,7 @@ public enum IncomingAction: Equatable, Sendable {
     case handshakeCompleted(peerName: String, authenticated: Bool)
     /// Call `timerFired` after this delay (a batched ack is due).
     case scheduleTimer(after: Duration)
-    /// `count` records are now visible here; the oldest of them was written on the peer at `writtenAt`
+    /// `count` records are now visible here; they were written on the peer at `writtenAt` or shortly after
     /// (wall clock, nanoseconds since the Unix epoch). The caller reads the clock and records the lag.
     case recordsVisible(count: Int, writtenAt: UInt64)
     /// Close the connection, after writing what was sent before.

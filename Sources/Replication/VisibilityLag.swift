@@ -16,8 +16,8 @@ public struct VisibilityLag: Sendable {
 
     public init() {}
 
-    /// `count` records became visible at `visibleAt`, the oldest written at `writtenAt` (both nanoseconds since
-    /// the Unix epoch). A peer clock ahead of this one counts as no lag.
+    /// `count` records written at `writtenAt` became visible at `visibleAt` (both nanoseconds since the Unix
+    /// epoch). A peer clock ahead of this one counts as no lag.
     public mutating func record(count: Int, writtenAt: UInt64, visibleAt: UInt64) {
         guard count > 0 else { return }
         let microseconds = min(visibleAt >= writtenAt ? (visibleAt - writtenAt) / 1000 : 0, Self.longest)
