@@ -52,6 +52,13 @@ private struct Acceptor {
             })
     }
 
+    /// Handshake, then an empty full resync: the acceptor streams from offset 0.
+    mutating func startStreaming() {
+        _ = handshake()
+        _ = start(.full, at: 0)
+        _ = feed(FrameBytes.encode { FrameEncoder.appendFullSyncDone(offset: 0, to: $0) })
+    }
+
     func get(_ key: String) -> String? {
         Array(key.utf8).withUnsafeBytes { key in cache.withItem(key: key) { String(decoding: $0.value, as: UTF8.self) }
         }
@@ -156,9 +163,7 @@ func acceptorAcksTheStartingOffsetAtOnce(mode: ReplicationMode) {
 
 @Test func syncAcksEveryBatch() {
     var acceptor = Acceptor(mode: .sync)
-    _ = acceptor.handshake()
-    _ = acceptor.start(.full, at: 0)
-    _ = acceptor.feed(FrameBytes.encode { FrameEncoder.appendFullSyncDone(offset: 0, to: $0) })
+    acceptor.startStreaming()
     let item = FrameBytes.item(key: "k", value: "v", version: version)
     #expect(acks(acceptor.feed(item)) == [UInt64(item.count)])
     #expect(acks(acceptor.feed(item + item)) == [UInt64(3 * item.count)])
@@ -191,9 +196,7 @@ func acceptorAcksTheStartingOffsetAtOnce(mode: ReplicationMode) {
 
 @Test func welcomeStatesWhatWasAppliedAndPartialResumesThere() {
     var first = Acceptor()
-    _ = first.handshake()
-    _ = first.start(.full, at: 0)
-    _ = first.feed(FrameBytes.encode { FrameEncoder.appendFullSyncDone(offset: 0, to: $0) })
+    first.startStreaming()
     let item = FrameBytes.item(key: "k", value: "v", version: version)
     _ = first.feed(item)
     var second = Acceptor(applier: first.applier)
@@ -214,9 +217,7 @@ func acceptorAcksTheStartingOffsetAtOnce(mode: ReplicationMode) {
 
 @Test func brokenStreamForgetsProgressSoTheNextLinkWalks() {
     var acceptor = Acceptor()
-    _ = acceptor.handshake()
-    _ = acceptor.start(.full, at: 0)
-    _ = acceptor.feed(FrameBytes.encode { FrameEncoder.appendFullSyncDone(offset: 0, to: $0) })
+    acceptor.startStreaming()
     #expect(acceptor.applier.progress(forPeer: dialerIdentity.id).replicationID == dialerReplicationID)
     var garbage = FrameBytes.item(key: "k", value: "v", version: version)
     garbage[1] = 0x7F
@@ -329,17 +330,9 @@ private func writeTime(_ nanoseconds: UInt64) -> [UInt8] {
     FrameBytes.encode { FrameEncoder.appendWriteTime(unixNanoseconds: nanoseconds, to: $0) }
 }
 
-/// A streaming acceptor: handshake done, a partial resync at offset 0.
-private func streamingAcceptor() -> Acceptor {
-    var acceptor = Acceptor()
-    _ = acceptor.handshake()
-    _ = acceptor.start(.full, at: 0)
-    _ = acceptor.feed(FrameBytes.encode { FrameEncoder.appendFullSyncDone(offset: 0, to: $0) })
-    return acceptor
-}
-
 @Test func recordsAfterAWriteTimeAreReportedVisibleOncePerRead() {
-    var acceptor = streamingAcceptor()
+    var acceptor = Acceptor()
+    acceptor.startStreaming()
     let item = FrameBytes.item(key: "k", value: "v", version: version)
     let reports = visible(acceptor.feed(writeTime(1_000) + item + item + item))
     #expect(reports.map(\.count) == [3])
@@ -349,16 +342,15 @@ private func streamingAcceptor() -> Acceptor {
 
 @Test func writeTimeFramesArePartOfTheOffsetStream() {
     var acceptor = Acceptor(mode: .sync)
-    _ = acceptor.handshake()
-    _ = acceptor.start(.full, at: 0)
-    _ = acceptor.feed(FrameBytes.encode { FrameEncoder.appendFullSyncDone(offset: 0, to: $0) })
+    acceptor.startStreaming()
     let item = FrameBytes.item(key: "k", value: "v", version: version)
     let stamp = writeTime(5)
     #expect(acks(acceptor.feed(stamp + item)) == [UInt64(stamp.count + item.count)])
 }
 
 @Test func aBatchSplitAcrossReadsIsReportedInEachUnderItsWriteTime() {
-    var acceptor = streamingAcceptor()
+    var acceptor = Acceptor()
+    acceptor.startStreaming()
     let item = FrameBytes.item(key: "k", value: "v", version: version)
     let bytes = writeTime(7) + item + item + item
     let firstRead = 32 + item.count + 5
@@ -373,7 +365,8 @@ private func streamingAcceptor() -> Acceptor {
 }
 
 @Test func aNewWriteTimeClosesTheRecordsOfTheOneBefore() {
-    var acceptor = streamingAcceptor()
+    var acceptor = Acceptor()
+    acceptor.startStreaming()
     let item = FrameBytes.item(key: "k", value: "v", version: version)
     let reports = visible(acceptor.feed(writeTime(1) + item + item + writeTime(2) + item + writeTime(3)))
     #expect(reports.map(\.count) == [2, 1])
@@ -381,7 +374,8 @@ private func streamingAcceptor() -> Acceptor {
 }
 
 @Test func recordsWithoutAWriteTimeAreNotReported() {
-    var acceptor = streamingAcceptor()
+    var acceptor = Acceptor()
+    acceptor.startStreaming()
     let item = FrameBytes.item(key: "k", value: "v", version: version)
     #expect(visible(acceptor.feed(item + item)).isEmpty)
     #expect(acceptor.get("k") == "v")
