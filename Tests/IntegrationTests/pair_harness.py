@@ -138,6 +138,23 @@ class Pair:
         self.stop()
 
 
+def start_proxied_pair(through="a", binary=None, a_extra=None, b_extra=None):
+    """Starts an async pair whose node `through` ("a" or "b") dials its peer through a CutProxy
+    the test can pause, cut and heal; returns (pair, proxy). On a failed start both are stopped."""
+    pa, pb = pair_ports()
+    proxy = CutProxy(pb if through == "a" else pa)
+    pair = Pair.__new__(Pair)
+    pair.pa, pair.pb = pa, pb
+    pair.a = make_node("a", pa, proxy.port if through == "a" else pb, binary, "async", a_extra)
+    pair.b = make_node("b", pb, proxy.port if through == "b" else pa, binary, "async", b_extra)
+    try:
+        pair.start()
+    except BaseException:
+        proxy.stop()
+        raise
+    return pair, proxy
+
+
 def wait_for(predicate, timeout, what, interval=0.05, detail=lambda: ""):
     deadline = time.monotonic() + timeout
     while True:

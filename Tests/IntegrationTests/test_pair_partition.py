@@ -11,22 +11,6 @@ import pair_harness as ph
 from conftest import _ours_binary_or_skip
 
 
-def start_proxied_pair(binary, a_extra=None):
-    pa, pb = ph.pair_ports()
-    proxy = ph.CutProxy(pb)
-    pair = ph.Pair.__new__(ph.Pair)
-    pair.pa, pair.pb = pa, pb
-    pair.a = ph.make_node("a", pa, proxy.port, binary, "async", a_extra)
-    pair.b = ph.make_node("b", pb, pa, binary, "async", None)
-    try:
-        pair.start()
-    except BaseException:
-        pair.stop()
-        proxy.stop()
-        raise
-    return pair, proxy
-
-
 def counters(node):
     r = node.repl()
     return int(r["repl_full_resyncs"]), int(r["repl_partial_resyncs"])
@@ -39,7 +23,7 @@ def wait_link_down(a, timeout=5):
 
 @pytest.mark.timeout(60)
 def test_short_drop_partial_resync():
-    pair, proxy = start_proxied_pair(_ours_binary_or_skip())
+    pair, proxy = ph.start_proxied_pair(binary=_ours_binary_or_skip())
     try:
         a, b = pair.a, pair.b
         with ph.Client(a.port) as c:
@@ -85,7 +69,7 @@ def test_short_drop_partial_resync():
 
 @pytest.mark.timeout(60)
 def test_drop_beyond_backlog_full_resync():
-    pair, proxy = start_proxied_pair(_ours_binary_or_skip(), a_extra={"--repl-backlog": "1m"})
+    pair, proxy = ph.start_proxied_pair(binary=_ours_binary_or_skip(), a_extra={"--repl-backlog": "1m"})
     try:
         a, b = pair.a, pair.b
         with ph.Client(a.port) as c:

@@ -40,24 +40,8 @@ def test_every_streamed_write_is_counted_once():
         assert visible_lag(b) == (0, [0, 0, 0, 0])
 
 
-def proxied_pair():
-    """a's link to b goes through a proxy the test can stall or cut."""
-    pa, pb = ph.pair_ports()
-    proxy = ph.CutProxy(pb)
-    pair = ph.Pair.__new__(ph.Pair)
-    pair.pa, pair.pb = pa, pb
-    pair.a = ph.make_node("a", pa, proxy.port)
-    pair.b = ph.make_node("b", pb, pa)
-    try:
-        pair.start()
-    except BaseException:
-        proxy.stop()
-        raise
-    return pair, proxy
-
-
 def test_a_stalled_link_shows_in_the_lag():
-    pair, proxy = proxied_pair()
+    pair, proxy = ph.start_proxied_pair()
     try:
         a, b = pair.a, pair.b
         proxy.pause()
@@ -75,7 +59,7 @@ def test_a_stalled_link_shows_in_the_lag():
 
 
 def test_writes_made_while_the_link_is_down_count_from_when_they_were_made():
-    pair, proxy = proxied_pair()
+    pair, proxy = ph.start_proxied_pair()
     try:
         a, b = pair.a, pair.b
         proxy.cut()

@@ -26,22 +26,6 @@ def value_of(i):
     return b"state-%04d:" % i + b"x" * (i % 97)
 
 
-def start_pair_with_proxy_into_a(binary, extra=None):
-    """a on pa dials b directly; b dials a through a proxy the test controls."""
-    pa, pb = ph.pair_ports()
-    proxy = ph.CutProxy(pa)
-    pair = ph.Pair.__new__(ph.Pair)
-    pair.pa, pair.pb = pa, pb
-    pair.a = ph.make_node("a", pa, pb, binary, "async", extra)
-    pair.b = ph.make_node("b", pb, proxy.port, binary, "async", extra)
-    try:
-        pair.start()
-    except BaseException:
-        proxy.stop()
-        raise
-    return pair, proxy
-
-
 def fill_b_and_converge(pair):
     with ph.Client(pair.b.port) as c:
         for i, key in enumerate(KEYS):
@@ -96,7 +80,7 @@ def binary_replies(sock, count):
 
 @pytest.mark.timeout(90)
 def test_a_restarted_node_reads_every_kind_of_retrieval_through_from_its_peer():
-    pair, proxy = start_pair_with_proxy_into_a(_ours_binary_or_skip())
+    pair, proxy = ph.start_proxied_pair("b", _ours_binary_or_skip())
     try:
         fill_b_and_converge(pair)
         restart_a_warming(pair, proxy)
@@ -168,7 +152,8 @@ def test_a_restarted_node_reads_every_kind_of_retrieval_through_from_its_peer():
 
 @pytest.mark.timeout(60)
 def test_read_through_is_bounded_by_its_timeout_when_the_peer_does_not_answer():
-    pair, proxy = start_pair_with_proxy_into_a(_ours_binary_or_skip(), extra={"--repl-read-through-timeout": "300"})
+    extra = {"--repl-read-through-timeout": "300"}
+    pair, proxy = ph.start_proxied_pair("b", _ours_binary_or_skip(), a_extra=extra, b_extra=extra)
     stopped = False
     try:
         fill_b_and_converge(pair)
@@ -202,7 +187,8 @@ def test_read_through_is_bounded_by_its_timeout_when_the_peer_does_not_answer():
 @pytest.mark.timeout(60)
 def test_with_its_peer_down_a_restarted_node_answers_misses_at_once_and_stays_unhealthy():
     # A long read-through timeout, so that a wait for the dead peer could not pass unnoticed.
-    pair, proxy = start_pair_with_proxy_into_a(_ours_binary_or_skip(), extra={"--repl-read-through-timeout": "5000"})
+    extra = {"--repl-read-through-timeout": "5000"}
+    pair, proxy = ph.start_proxied_pair("b", _ours_binary_or_skip(), a_extra=extra, b_extra=extra)
     try:
         fill_b_and_converge(pair)
         pair.b.kill9()

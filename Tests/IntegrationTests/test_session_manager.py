@@ -183,15 +183,9 @@ def test_rolling_restart_with_sigterm_loses_nothing_the_pair_acknowledged(farm, 
 def test_a_node_restarted_right_after_a_kill_finds_every_session(java_classpath, protocol):  # noqa: F811
     # b dials a through a proxy the test pauses, so a's resync cannot arrive: only its read-through
     # can find the sessions, as in the first moments after a restart.
-    pa, pb = ph.pair_ports()
-    proxy = ph.CutProxy(pa)
-    pair = ph.Pair.__new__(ph.Pair)
-    pair.pa, pair.pb = pa, pb
-    pair.a = ph.make_node("a", pa, pb)
-    pair.b = ph.make_node("b", pb, proxy.port)
+    pair, proxy = ph.start_proxied_pair("b")
     driver = None
     try:
-        pair.start()
         driver = Driver(java_classpath, pair, protocol)
         driver("create 100")
         ph.wait_converged(pair.a, pair.b)
