@@ -30,14 +30,14 @@ public struct VisibilityLag: Sendable {
 
     /// The lag `percent` of the counted records stayed within, in microseconds; 0 when none were counted.
     public func microseconds(atPercentile percent: Double) -> UInt64 {
-        count == 0 ? 0 : histogram.valueAtPercentile(percent)
+        histogram.valueAtPercentile(percent)
     }
 
-    public var maxMicroseconds: UInt64 { count == 0 ? 0 : histogram.max }
+    public var maxMicroseconds: UInt64 { histogram.max }
 
     /// Records whose lag was at most `microseconds` (to the histogram's two significant digits).
     public func count(atMost microseconds: UInt64) -> UInt64 {
-        count == 0 ? 0 : histogram.count(within: 0...microseconds)
+        histogram.count(within: 0...microseconds)
     }
 
     public mutating func reset() {
