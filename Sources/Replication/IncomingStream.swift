@@ -67,8 +67,7 @@ public struct IncomingStream {
         switch (frame, state) {
         case (.item, .streaming), (.tombstone, .streaming), (.flush, .streaming):
             applier.apply(frame, in: bytes)
-            progress.nextOffset += UInt64(length)
-            if let peer { applier.record(progress, forPeer: peer.id) }
+            advance(past: length)
             if writtenAt != nil { recordsSinceReport += 1 }
             return []
         case (.item, .fullSync), (.tombstone, .fullSync), (.flush, .fullSync):
@@ -89,8 +88,7 @@ public struct IncomingStream {
             }
             return [.send(answer)]
         case (.writeTime(let nanoseconds), .streaming):
-            progress.nextOffset += UInt64(length)
-            if let peer { applier.record(progress, forPeer: peer.id) }
+            advance(past: length)
             let reported = reportVisible()
             writtenAt = nanoseconds
             return reported
@@ -146,6 +144,12 @@ public struct IncomingStream {
         }
         // At once, whatever the ack batching: the dialer counts the link up only on this ack.
         return ack(now: now)
+    }
+
+    /// A frame of the offset stream was handled: the next offset wanted moves past it, for this peer's next link.
+    private mutating func advance(past length: Int) {
+        progress.nextOffset += UInt64(length)
+        if let peer { applier.record(progress, forPeer: peer.id) }
     }
 
     /// The records applied since the last report are visible once this read's actions run: one report per read
