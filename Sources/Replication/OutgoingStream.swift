@@ -6,6 +6,11 @@ public struct OutgoingStream {
     public private(set) var state: OutgoingState = .idle
     /// Offset up to which backlog bytes were handed to the connection.
     public private(set) var sentOffset: UInt64 = 0
+    /// Offset up to which the backlog may be sent: where it ended at the last `backlogAppended`
+    /// (or when streaming began). Other events (acks, space on the connection) send only up to
+    /// here, so the batches the event loop coalesces into one send do not leave as writes of
+    /// their own whenever the connection reports space.
+    public private(set) var releasedOffset: UInt64 = 0
     /// Offset up to which the peer has applied: sync-mode writes wait for it.
     public private(set) var ackedOffset: UInt64 = 0
     /// The walk position while `state` is `fullSync`.
@@ -51,6 +56,7 @@ public struct OutgoingStream {
             return receive(frame, backlog: backlog, now: now)
         case .backlogAppended:
             if ackedOffset < backlog.endOffset { appends.appended(upTo: backlog.endOffset, now: now) }
+            releasedOffset = backlog.endOffset
             return pump(backlog: backlog, now: now)
         case .writableSpace(let bytes):
             credit = max(bytes, 0)
@@ -191,6 +197,7 @@ public struct OutgoingStream {
         case .partial:
             partialResyncs += 1
             state = .streaming
+            releasedOffset = backlog.endOffset
             ackedOffset = max(ackedOffset, offset)
             appends.acknowledged(upTo: ackedOffset)
         case .full:
@@ -219,6 +226,7 @@ public struct OutgoingStream {
         walkCursor = nil
         state = .streaming
         sentOffset = walkStartOffset
+        releasedOffset = backlog.endOffset
         let done = FrameEncoder.bytes { FrameEncoder.appendFullSyncDone(offset: walkStartOffset, to: $0) }
         return [.send(done)] + pump(backlog: backlog, now: now)
     }
@@ -230,7 +238,7 @@ public struct OutgoingStream {
             guard backlog.contains(offset: sentOffset) else {
                 return fail("backlog overran the link at offset \(sentOffset)", now: now)
             }
-            let pending = backlog.endOffset - sentOffset
+            let pending = min(backlog.endOffset, max(releasedOffset, sentOffset)) - sentOffset
             guard credit > 0, pending > 0 else { return [] }
             let length = Int(min(UInt64(credit), pending))
             let action = OutgoingAction.sendBacklog(fromOffset: sentOffset, length: length)

@@ -103,6 +103,28 @@ private func isResyncOrData(_ action: OutgoingAction) -> Bool {
     #expect(stream.status(backlog: grown, now: now).lagBytes == 0)
 }
 
+@Test func onlyAnAppendReleasesNewBacklogToTheConnection() {
+    let now = ContinuousClock.now
+    let backlog = BacklogWindow(startOffset: 0, endOffset: 100)
+    var stream = handshaking(backlog: backlog, now: now)
+    _ = accept(&stream, welcome(lastReplicationID: replicationID, nextOffset: 40), backlog: backlog, now: now)
+    // Catching up after the handshake sends everything held when the stream was accepted.
+    #expect(
+        stream.handle(.writableSpace(bytes: 1000), backlog: backlog, now: now) == [
+            .sendBacklog(fromOffset: 40, length: 60)
+        ])
+    #expect(stream.releasedOffset == 100)
+    // Frames appended since, without a `backlogAppended` yet (the event loop is coalescing them),
+    // stay put when the connection reports space or an ack arrives...
+    let grown = BacklogWindow(startOffset: 0, endOffset: 180)
+    #expect(stream.handle(.writableSpace(bytes: 1000), backlog: grown, now: now) == [])
+    #expect(stream.handle(.frameReceived(.ack(offset: 100)), backlog: grown, now: now) == [])
+    #expect(stream.sentOffset == 100)
+    // ...and leave together at the next one.
+    #expect(stream.handle(.backlogAppended, backlog: grown, now: now) == [.sendBacklog(fromOffset: 100, length: 80)])
+    #expect(stream.releasedOffset == 180)
+}
+
 @Test(arguments: [
     (UInt64(0), UInt64(0)),  // a receiver that never saw this node
     (UInt64(0xB0B), UInt64(300)),  // an earlier run of this node
