@@ -205,7 +205,7 @@ final class ClientConnection {
             readThroughDone = false
             return false
         }
-        guard let link = worker.link, link.readThroughActive.load(ordering: .relaxed), let keys = find() else {
+        guard worker.readThroughActive?.load(ordering: .relaxed) == true, let keys = find() else {
             return false
         }
         readThroughKeys = keys

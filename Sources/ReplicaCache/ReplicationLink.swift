@@ -35,8 +35,9 @@ final class ReplicationLink: @unchecked Sendable {
     let streaming = ManagedAtomic<Bool>(false)
     let degradedWrites = ManagedAtomic<UInt64>(0)
     /// Whether a local miss is read through from the peer now: this node warms up (or is being refilled by a
-    /// full resync) and its own link to the peer is up, so a FETCH can go out on it.
-    let readThroughActive = ManagedAtomic<Bool>(false)
+    /// full resync) and its own link to the peer is up, so a FETCH can go out on it. Workers keep a copy and read
+    /// it on every request: reaching it through the link would retain the link, whose count every thread shares.
+    let readThroughActive = UnsafeAtomic<Bool>.create(false)
     let readThroughHits = ManagedAtomic<UInt64>(0)
     let readThroughMisses = ManagedAtomic<UInt64>(0)
     let readThroughTimeouts = ManagedAtomic<UInt64>(0)
@@ -99,6 +100,10 @@ final class ReplicationLink: @unchecked Sendable {
         guard let base = event_base_new_with_config(config) else { throw .eventLoop("event_base_new failed") }
         self.base = base
         wakeSignal = try WakeSignal(base: base)
+    }
+
+    deinit {
+        readThroughActive.destroy()
     }
 
     /// The 32-bit id versions carry, derived from the node name so a restarted node keeps it.

@@ -16,6 +16,8 @@ final class Worker: @unchecked Sendable {
     /// The states this worker's writes left, encoded for the peer, until the batch is published.
     let records: RecordBatch?
     let link: ReplicationLink?
+    /// The link's flag, read on every request (see `ReplicationLink.readThroughActive`).
+    let readThroughActive: UnsafeAtomic<Bool>?
     /// Sync-mode connections holding replies until the peer acks their writes.
     private var acknowledgementWaiters: [ObjectIdentifier: ClientConnection] = [:]
     /// Connections whose request waits for a read-through, by ticket.
@@ -46,6 +48,7 @@ final class Worker: @unchecked Sendable {
         self.index = index
         self.server = server
         self.link = link
+        readThroughActive = link?.readThroughActive
         let records = link.map { _ in RecordBatch() }
         self.records = records
         var parser = TextParser(maxItemSize: server.settings.itemSizeMax)
