@@ -23,24 +23,12 @@ extension Cache {
     ) -> CounterResult {
         guard key.count <= Self.maximumKeyLength else { return .notFound }
         let hash = KeyHash.hash(key)
-        let home = shardIndex(hash)
-        var round = 0
-        while true {
-            let context = makeWriteContext()
-            var attempt = ShardAttempt<CounterResult>.finished(.notFound)
-            shards.withLocked(home) { shard in
-                attempt = shard.applyDelta(
-                    key: key, hash: hash, delta: delta, increment: increment, options: options, context: context,
-                    changed: changed)
-            }
-            switch attempt {
-            case .finished(let result):
-                return result
-            case .needsMemory(let bytes):
-                round += 1
-                if round <= Self.evictionRounds && freeMemory(bytes, outside: home, context: context) { continue }
-                return .outOfMemory
-            }
+        let applied = withRoom(in: shardIndex(hash), context: makeWriteContext(), freshContext: makeWriteContext) {
+            shard, context in
+            shard.applyDelta(
+                key: key, hash: hash, delta: delta, increment: increment, options: options, context: context,
+                changed: changed)
         }
+        return applied ?? .outOfMemory
     }
 }

@@ -58,52 +58,12 @@ extension Cache {
         value: UnsafeRawBufferPointer, compareCas: UInt64, allowStale: Bool, binaryKey: Bool,
         changed: (ItemState) -> Void
     ) -> StoreResult {
-        guard key.count <= Self.maximumKeyLength else { return .notStored }
-        let requested = ItemBlock.memcachedItemSize(keyLength: key.count, flags: flags, valueLength: value.count)
-        if requested > configuration.itemSizeMax { return .tooLarge }
-        let concatenating = operation == .append || operation == .prepend
-        let hash = KeyHash.hash(key)
-        let sizeClass = sizeClasses.classID(forSize: requested)
-        var context = makeWriteContext()
-        var prebuiltItem: ItemPointer?
-        if !concatenating {
-            let item = ItemBlock.allocate(
-                key: key, flags: flags, valueLength: value.count, in: arena)
-            if let source = value.baseAddress {
-                item.valueStart.copyMemory(from: source, byteCount: value.count)
-            }
-            item.pointee.expiresAt = ItemLiveness.expiresAt(exptime: exptime, now: context.now)
-            item.sizeClass = sizeClass
-            item.setMetaBit(ItemHeader.binaryKeyBit, binaryKey)
-            if item.totalSize > configuration.memoryLimit {
-                item.deallocateItem(from: arena)
-                recordOutOfMemory(shard: shardIndex(hash), sizeClass: sizeClass)
-                return .outOfMemory
-            }
-            prebuiltItem = item
-        }
-        let request = MetaStoreRequest(
-            operation: operation, key: key, hash: hash, value: value, compareCas: compareCas,
-            allowStale: allowStale, prebuiltItem: prebuiltItem)
-        let home = shardIndex(hash)
-        var round = 0
-        while true {
-            var attempt = ShardAttempt<StoreResult>.finished(.notStored)
-            shards.withLocked(home) { shard in attempt = shard.metaStore(request, context: context, changed: changed) }
-            switch attempt {
-            case .finished(let result):
-                if case .stored = result {} else { prebuiltItem?.deallocateItem(from: arena) }
-                return result
-            case .needsMemory(let bytes):
-                round += 1
-                if round <= Self.evictionRounds && freeMemory(bytes, outside: home, context: context) {
-                    context = makeWriteContext()
-                    continue
-                }
-                prebuiltItem?.deallocateItem(from: arena)
-                recordOutOfMemory(shard: home, sizeClass: sizeClass)
-                return concatenating ? .notStored : .outOfMemory
-            }
+        storeItem(operation, key: key, flags: flags, exptime: exptime, value: value, binaryKey: binaryKey) {
+            shard, hash, prebuiltItem, context in
+            let request = MetaStoreRequest(
+                operation: operation, key: key, hash: hash, value: value, compareCas: compareCas,
+                allowStale: allowStale, prebuiltItem: prebuiltItem)
+            return shard.metaStore(request, context: context, changed: changed)
         }
     }
 
@@ -131,24 +91,12 @@ extension Cache {
         initial: UInt64, _ body: (inout MetaItem, UInt64) -> Void, changed: (ItemState) -> Void
     ) -> MetaArithmeticResult {
         let hash = KeyHash.hash(key)
-        let home = shardIndex(hash)
-        var round = 0
-        while true {
-            let context = makeWriteContext()
-            var attempt = ShardAttempt<MetaArithmeticResult>.finished(.notFound)
-            shards.withLocked(home) { shard in
-                attempt = shard.metaApplyDelta(
-                    key: key, hash: hash, delta: delta, increment: increment, compareCas: compareCas,
-                    vivify: vivify, initial: initial, context: context, body: body, changed: changed)
-            }
-            switch attempt {
-            case .finished(let result):
-                return result
-            case .needsMemory(let bytes):
-                round += 1
-                if round <= Self.evictionRounds && freeMemory(bytes, outside: home, context: context) { continue }
-                return .outOfMemory
-            }
+        let applied = withRoom(in: shardIndex(hash), context: makeWriteContext(), freshContext: makeWriteContext) {
+            shard, context in
+            shard.metaApplyDelta(
+                key: key, hash: hash, delta: delta, increment: increment, compareCas: compareCas, vivify: vivify,
+                initial: initial, context: context, body: body, changed: changed)
         }
+        return applied ?? .outOfMemory
     }
 }

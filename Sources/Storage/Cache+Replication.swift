@@ -89,28 +89,16 @@ extension Cache {
             recordApplyRefused(shard: home)
             return false
         }
-        var context = makeContext()
-        var round = 0
-        while true {
-            var attempt = ShardAttempt<Bool>.finished(false)
-            shards.withLocked(home) { shard in
-                attempt = shard.applyEntry(entry, key: key, hash: hash, context: context)
-            }
-            switch attempt {
-            case .finished(let applied):
-                if !applied { entry.deallocateItem(from: arena) }
-                return applied
-            case .needsMemory(let bytes):
-                round += 1
-                if round <= Self.evictionRounds && freeMemory(bytes, outside: home, context: context) {
-                    context = makeContext()
-                    continue
-                }
-                entry.deallocateItem(from: arena)
-                recordApplyRefused(shard: home)
-                return false
-            }
+        let applied = withRoom(in: home, context: makeContext(), freshContext: makeContext) { shard, context in
+            shard.applyEntry(entry, key: key, hash: hash, context: context)
         }
+        guard let applied else {
+            entry.deallocateItem(from: arena)
+            recordApplyRefused(shard: home)
+            return false
+        }
+        if !applied { entry.deallocateItem(from: arena) }
+        return applied
     }
 
     private func recordApplyRefused(shard home: Int) {

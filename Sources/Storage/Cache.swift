@@ -174,54 +174,59 @@ public final class Cache: @unchecked Sendable {
         _ operation: StoreOperation, key: UnsafeRawBufferPointer, flags: UInt32, exptime: Int64,
         value: UnsafeRawBufferPointer, casUnique: UInt64 = 0, changed: (ItemState) -> Void = { _ in }
     ) -> StoreResult {
+        storeItem(operation, key: key, flags: flags, exptime: exptime, value: value, binaryKey: false) {
+            shard, hash, prebuiltItem, context in
+            let request = StoreRequest(
+                operation: operation, key: key, hash: hash, value: value, casUnique: casUnique,
+                prebuiltItem: prebuiltItem)
+            return shard.store(request, context: context, changed: changed)
+        }
+    }
+
+    /// What `store` and `metaStore` share: the key and size limits; for all but append/prepend, the new item built
+    /// before the shard lock is taken (so that copying the data does not hold up the shard) and freed unless stored;
+    /// `attempt` under the lock, with eviction elsewhere when the shard is full.
+    @inline(__always)
+    func storeItem(
+        _ operation: StoreOperation, key: UnsafeRawBufferPointer, flags: UInt32, exptime: Int64,
+        value: UnsafeRawBufferPointer, binaryKey: Bool,
+        _ attempt: (inout Shard, UInt64, ItemPointer?, OperationContext) -> ShardAttempt<StoreResult>
+    ) -> StoreResult {
         guard key.count <= Self.maximumKeyLength else { return .notStored }
         let requested = ItemBlock.memcachedItemSize(keyLength: key.count, flags: flags, valueLength: value.count)
         if requested > configuration.itemSizeMax { return .tooLarge }
         let concatenating = operation == .append || operation == .prepend
         let hash = KeyHash.hash(key)
+        let home = shardIndex(hash)
         let sizeClass = sizeClasses.classID(forSize: requested)
-        var context = makeWriteContext()
+        let context = makeWriteContext()
         var prebuiltItem: ItemPointer?
         if !concatenating {
-            // Built before taking the lock: the copy of the data does not hold up the shard.
-            let item = ItemBlock.allocate(
-                key: key, flags: flags, valueLength: value.count, in: arena)
+            let item = ItemBlock.allocate(key: key, flags: flags, valueLength: value.count, in: arena)
             if let source = value.baseAddress {
                 item.valueStart.copyMemory(from: source, byteCount: value.count)
             }
             item.pointee.expiresAt = ItemLiveness.expiresAt(exptime: exptime, now: context.now)
             item.sizeClass = sizeClass
+            if binaryKey { item.setMetaBit(ItemHeader.binaryKeyBit, true) }
             if item.totalSize > configuration.memoryLimit {
                 item.deallocateItem(from: arena)
-                recordOutOfMemory(shard: shardIndex(hash), sizeClass: sizeClass)
+                recordOutOfMemory(shard: home, sizeClass: sizeClass)
                 return .outOfMemory
             }
             prebuiltItem = item
         }
-        let request = StoreRequest(
-            operation: operation, key: key, hash: hash, value: value, casUnique: casUnique,
-            prebuiltItem: prebuiltItem)
-        let home = shardIndex(hash)
-        var round = 0
-        while true {
-            var attempt = ShardAttempt<StoreResult>.finished(.notStored)
-            shards.withLocked(home) { shard in attempt = shard.store(request, context: context, changed: changed) }
-            switch attempt {
-            case .finished(let result):
-                if case .stored = result {} else { prebuiltItem?.deallocateItem(from: arena) }
-                return result
-            case .needsMemory(let bytes):
-                round += 1
-                if round <= Self.evictionRounds && freeMemory(bytes, outside: home, context: context) {
-                    context = makeWriteContext()
-                    continue
-                }
-                prebuiltItem?.deallocateItem(from: arena)
-                recordOutOfMemory(shard: home, sizeClass: sizeClass)
-                // memcached answers a failed append/prepend allocation with NOT_STORED.
-                return concatenating ? .notStored : .outOfMemory
-            }
+        let outcome = withRoom(in: home, context: context, freshContext: makeWriteContext) { shard, context in
+            attempt(&shard, hash, prebuiltItem, context)
         }
+        guard let outcome else {
+            prebuiltItem?.deallocateItem(from: arena)
+            recordOutOfMemory(shard: home, sizeClass: sizeClass)
+            // memcached answers a failed append/prepend allocation with NOT_STORED.
+            return concatenating ? .notStored : .outOfMemory
+        }
+        if case .stored = outcome {} else { prebuiltItem?.deallocateItem(from: arena) }
+        return outcome
     }
 
     /// Deletes a live item, leaving a tombstone (reported to `changed`) for `tombstoneLifetime` seconds.
@@ -399,6 +404,30 @@ public final class Cache: @unchecked Sendable {
                 shard.getExpired = 0
                 shard.getFlushed = 0
                 shard.applyRefused = 0
+            }
+        }
+    }
+
+    /// Runs `attempt` under `home`'s lock. When the shard cannot make room by itself, frees memory in other shards
+    /// (without that lock) and tries again with a fresh context, at most `evictionRounds` times; nil when no room was
+    /// found.
+    @inline(__always)
+    func withRoom<Result>(
+        in home: Int, context: OperationContext, freshContext: () -> OperationContext,
+        _ attempt: (inout Shard, OperationContext) -> ShardAttempt<Result>
+    ) -> Result? {
+        var context = context
+        var round = 0
+        while true {
+            switch shards.withLocked(home, { shard in attempt(&shard, context) }) {
+            case .finished(let result):
+                return result
+            case .needsMemory(let bytes):
+                round += 1
+                guard round <= Self.evictionRounds, freeMemory(bytes, outside: home, context: context) else {
+                    return nil
+                }
+                context = freshContext()
             }
         }
     }

@@ -41,15 +41,10 @@ extension Shard {
         DecimalText.write(result, to: grown.valueStart)
         grown.pointee.expiresAt = expiresAt ?? item.pointee.expiresAt
         grown.sizeClass = context.sizeClasses.classID(forSize: grown.requestedSize)
-        let growth = grown.totalSize - item.totalSize
-        if !reserve(growth, protecting: item, context: context) {
+        if let missing = install(grown, over: item, tombstone: nil, hash: hash, context: context) {
             grown.deallocateItem(from: arena)
-            return .needsMemory(growth)
+            return .needsMemory(missing)
         }
-        grown.pointee.lastAccess = context.now
-        grown.pointee.casUnique = context.uniques.next()
-        grown.pointee.version = context.nextVersion()
-        replace(item, with: grown, hash: hash)
         changed(grown.state())
         return .finished(
             .value(result, casUnique: grown.pointee.casUnique, expiresAt: grown.pointee.expiresAt, created: false))
@@ -65,21 +60,10 @@ extension Shard {
         DecimalText.write(value, to: item.valueStart)
         item.pointee.expiresAt = ItemLiveness.expiresAt(exptime: exptime, now: context.now)
         item.sizeClass = context.sizeClasses.classID(forSize: item.requestedSize)
-        // A tombstone's bytes pass to the item that replaces it.
-        let growth = item.totalSize - (tombstone?.totalSize ?? 0)
-        if growth > 0 && !reserve(growth, protecting: tombstone, context: context) {
+        if let missing = install(item, over: nil, tombstone: tombstone, hash: hash, context: context) {
             item.deallocateItem(from: arena)
-            return .needsMemory(growth)
+            return .needsMemory(missing)
         }
-        item.pointee.lastAccess = context.now
-        item.pointee.casUnique = context.uniques.next()
-        item.pointee.version = context.nextVersion()
-        if let tombstone {
-            replaceTombstone(tombstone, with: item, hash: hash, context: context)
-        } else {
-            link(item, hash: hash)
-        }
-        if growth < 0 { context.accountant.release(-growth) }
         changed(item.state())
         return .finished(
             .value(value, casUnique: item.pointee.casUnique, expiresAt: item.pointee.expiresAt, created: true))

@@ -11,20 +11,10 @@ extension Shard {
         let item = ItemBlock.allocate(key: key, flags: 0, valueLength: length, in: arena)
         if let number { DecimalText.write(number, to: item.valueStart) }
         item.sizeClass = context.sizeClasses.classID(forSize: item.requestedSize)
-        let growth = item.totalSize - (tombstone?.totalSize ?? 0)
-        if growth > 0 && !reserve(growth, protecting: tombstone, context: context) {
+        if install(item, over: nil, tombstone: tombstone, hash: hash, context: context) != nil {
             item.deallocateItem(from: arena)
             return nil
         }
-        item.pointee.lastAccess = context.now
-        item.pointee.casUnique = context.uniques.next()
-        item.pointee.version = context.nextVersion()
-        if let tombstone {
-            replaceTombstone(tombstone, with: item, hash: hash, context: context)
-        } else {
-            link(item, hash: hash)
-        }
-        if growth < 0 { context.accountant.release(-growth) }
         return item
     }
 
@@ -78,23 +68,10 @@ extension Shard {
             item.setMetaBit(ItemHeader.staleBit, true)
             item.setMetaBit(ItemHeader.tokenSentBit, staleFrom.hasMetaBit(ItemHeader.tokenSentBit))
         }
-        let replaced = existing ?? tombstone
-        let growth = item.totalSize - (replaced?.totalSize ?? 0)
-        if growth > 0 && !reserve(growth, protecting: replaced, context: context) {
+        if let missing = install(item, over: existing, tombstone: tombstone, hash: request.hash, context: context) {
             if request.prebuiltItem == nil { item.deallocateItem(from: arena) }
-            return .needsMemory(growth)
+            return .needsMemory(missing)
         }
-        item.pointee.lastAccess = context.now
-        item.pointee.casUnique = context.uniques.next()
-        item.pointee.version = context.nextVersion()
-        if let existing {
-            replace(existing, with: item, hash: request.hash)
-        } else if let tombstone {
-            replaceTombstone(tombstone, with: item, hash: request.hash, context: context)
-        } else {
-            link(item, hash: request.hash)
-        }
-        if growth < 0 { context.accountant.release(-growth) }
         changed(item.state())
         return .finished(.stored(casUnique: item.pointee.casUnique))
     }
@@ -167,20 +144,15 @@ extension Shard {
         DecimalText.write(result, to: grown.valueStart)
         grown.pointee.expiresAt = item.pointee.expiresAt
         grown.sizeClass = context.sizeClasses.classID(forSize: grown.requestedSize)
-        let growth = grown.totalSize - item.totalSize
-        if !reserve(growth, protecting: item, context: context) {
+        let expiresAt = item.pointee.expiresAt
+        if let missing = install(grown, over: item, tombstone: nil, hash: hash, context: context) {
             grown.deallocateItem(from: arena)
-            return .needsMemory(growth)
+            return .needsMemory(missing)
         }
-        grown.pointee.lastAccess = context.now
-        grown.pointee.casUnique = context.uniques.next()
         // memcached answers from the replaced item, so a `T` here changes nothing stored.
         var view = MetaItem(
-            pointer: grown, now: context.now, created: false, writesThrough: false,
-            expiresAt: item.pointee.expiresAt)
-        replace(item, with: grown, hash: hash)
+            pointer: grown, now: context.now, created: false, writesThrough: false, expiresAt: expiresAt)
         body(&view, result)
-        grown.pointee.version = context.nextVersion()
         changed(grown.state())
         return .finished(.applied(created: false))
     }

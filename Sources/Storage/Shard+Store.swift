@@ -34,26 +34,36 @@ extension Shard {
             }
             item = combined
         }
-        // A tombstone's bytes pass to the item that replaces it, like an old item's.
+        if let missing = install(item, over: existing, tombstone: tombstone, hash: request.hash, context: context) {
+            if request.prebuiltItem == nil { item.deallocateItem(from: arena) }
+            return .needsMemory(missing)
+        }
+        changed(item.state())
+        return .finished(.stored(casUnique: item.pointee.casUnique))
+    }
+
+    /// Links a new `item` in place of `existing` or `tombstone` (whose bytes pass to it), or as a new entry, with a
+    /// new CAS unique and version. Returns nil once it is linked, or the bytes this shard could not free for it,
+    /// with nothing changed.
+    mutating func install(
+        _ item: ItemPointer, over existing: ItemPointer?, tombstone: ItemPointer?, hash: UInt64,
+        context: OperationContext
+    ) -> Int? {
         let replaced = existing ?? tombstone
         let growth = item.totalSize - (replaced?.totalSize ?? 0)
-        if growth > 0 && !reserve(growth, protecting: replaced, context: context) {
-            if request.prebuiltItem == nil { item.deallocateItem(from: arena) }
-            return .needsMemory(growth)
-        }
+        if growth > 0 && !reserve(growth, protecting: replaced, context: context) { return growth }
         item.pointee.lastAccess = context.now
         item.pointee.casUnique = context.uniques.next()
         item.pointee.version = context.nextVersion()
         if let existing {
-            replace(existing, with: item, hash: request.hash)
+            replace(existing, with: item, hash: hash)
         } else if let tombstone {
-            replaceTombstone(tombstone, with: item, hash: request.hash, context: context)
+            replaceTombstone(tombstone, with: item, hash: hash, context: context)
         } else {
-            link(item, hash: request.hash)
+            link(item, hash: hash)
         }
         if growth < 0 { context.accountant.release(-growth) }
-        changed(item.state())
-        return .finished(.stored(casUnique: item.pointee.casUnique))
+        return nil
     }
 
     /// The item of an append/prepend: the existing item's flags and expiry, its data joined with the new data.
