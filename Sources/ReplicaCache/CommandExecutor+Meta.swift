@@ -285,7 +285,7 @@ extension CommandExecutor {
                 { item, number in
                     if flags.returnsValue {
                         output.append("VA ")
-                        output.appendDecimal(Self.digitCount(number))
+                        output.appendDecimal(DecimalText.digitCount(number))
                     } else {
                         output.append("HD")
                     }
@@ -345,16 +345,6 @@ extension CommandExecutor {
             }
         }
         if !replied { opaqueTooLong(replyFrom: replyStart, output) }
-    }
-
-    private static func digitCount(_ number: UInt64) -> Int {
-        var digits = 1
-        var rest = number
-        while rest >= 10 {
-            rest /= 10
-            digits += 1
-        }
-        return digits
     }
 
     /// `me`: memcached's debug line. `exp` is the negated remaining time (-1 for none), as memcached prints it.

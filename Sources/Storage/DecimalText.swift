@@ -1,6 +1,7 @@
 /// ASCII decimal formatting and memcached's number parsing, without allocating.
-enum DecimalText {
-    static func digitCount(_ value: UInt64) -> Int {
+public enum DecimalText {
+    /// Digits in `value`'s decimal text.
+    public static func digitCount(_ value: UInt64) -> Int {
         var count = 1
         var rest = value
         while rest >= 10 {
