@@ -21,12 +21,7 @@ extension Shard {
         }
         let result = increment ? current &+ delta : (delta > current ? 0 : current - delta)
         let expiresAt = options.touchExptime.map { ItemLiveness.expiresAt(exptime: $0, now: context.now) }
-        let digits = DecimalText.digitCount(result)
-        let oldLength = Int(item.pointee.valueLength)
-        if digits <= oldLength {
-            let data = item.valueStart
-            DecimalText.write(result, to: data)
-            (data + digits).initializeMemory(as: UInt8.self, repeating: 32, count: oldLength - digits)
+        if Self.overwriteNumber(in: item, with: result) {
             item.pointee.casUnique = context.uniques.next()
             item.pointee.version = context.nextVersion()
             if let expiresAt { item.pointee.expiresAt = expiresAt }
@@ -36,11 +31,9 @@ extension Shard {
                 .value(result, casUnique: item.pointee.casUnique, expiresAt: item.pointee.expiresAt, created: false))
         }
 
-        let grown = ItemBlock.allocate(
-            key: item.key, flags: item.pointee.flags, valueLength: digits, in: arena)
-        DecimalText.write(result, to: grown.valueStart)
-        grown.pointee.expiresAt = expiresAt ?? item.pointee.expiresAt
-        grown.sizeClass = context.sizeClasses.classID(forSize: grown.requestedSize)
+        let grown = numberItem(
+            key: item.key, flags: item.pointee.flags, number: result, expiresAt: expiresAt ?? item.pointee.expiresAt,
+            context: context)
         if let missing = install(grown, over: item, tombstone: nil, hash: hash, context: context) {
             grown.deallocateItem(from: arena)
             return .needsMemory(missing)
@@ -55,11 +48,9 @@ extension Shard {
         key: UnsafeRawBufferPointer, hash: UInt64, value: UInt64, exptime: Int64, replacing tombstone: ItemPointer?,
         context: OperationContext, changed: (ItemState) -> Void
     ) -> ShardAttempt<CounterResult> {
-        let item = ItemBlock.allocate(
-            key: key, flags: 0, valueLength: DecimalText.digitCount(value), in: arena)
-        DecimalText.write(value, to: item.valueStart)
-        item.pointee.expiresAt = ItemLiveness.expiresAt(exptime: exptime, now: context.now)
-        item.sizeClass = context.sizeClasses.classID(forSize: item.requestedSize)
+        let item = numberItem(
+            key: key, flags: 0, number: value, expiresAt: ItemLiveness.expiresAt(exptime: exptime, now: context.now),
+            context: context)
         if let missing = install(item, over: nil, tombstone: tombstone, hash: hash, context: context) {
             item.deallocateItem(from: arena)
             return .needsMemory(missing)
@@ -67,5 +58,29 @@ extension Shard {
         changed(item.state())
         return .finished(
             .value(value, casUnique: item.pointee.casUnique, expiresAt: item.pointee.expiresAt, created: true))
+    }
+
+    /// A new, unlinked item holding `number` as decimal text (no data when nil).
+    func numberItem(
+        key: UnsafeRawBufferPointer, flags: UInt32, number: UInt64?, expiresAt: Int64, context: OperationContext
+    ) -> ItemPointer {
+        let item = ItemBlock.allocate(
+            key: key, flags: flags, valueLength: number.map { DecimalText.digitCount($0) } ?? 0, in: arena)
+        if let number { DecimalText.write(number, to: item.valueStart) }
+        item.pointee.expiresAt = expiresAt
+        item.sizeClass = context.sizeClasses.classID(forSize: item.requestedSize)
+        return item
+    }
+
+    /// memcached writes an incr/decr result that fits in place, padded with spaces to the old length; false when
+    /// it needs a longer item.
+    static func overwriteNumber(in item: ItemPointer, with number: UInt64) -> Bool {
+        let digits = DecimalText.digitCount(number)
+        let length = Int(item.pointee.valueLength)
+        guard digits <= length else { return false }
+        let data = item.valueStart
+        DecimalText.write(number, to: data)
+        (data + digits).initializeMemory(as: UInt8.self, repeating: 32, count: length - digits)
+        return true
     }
 }

@@ -7,10 +7,7 @@ extension Shard {
         key: UnsafeRawBufferPointer, hash: UInt64, number: UInt64?, tombstone: ItemPointer?,
         context: OperationContext
     ) -> ItemPointer? {
-        let length = number.map { DecimalText.digitCount($0) } ?? 0
-        let item = ItemBlock.allocate(key: key, flags: 0, valueLength: length, in: arena)
-        if let number { DecimalText.write(number, to: item.valueStart) }
-        item.sizeClass = context.sizeClasses.classID(forSize: item.requestedSize)
+        let item = numberItem(key: key, flags: 0, number: number, expiresAt: 0, context: context)
         if install(item, over: nil, tombstone: tombstone, hash: hash, context: context) != nil {
             item.deallocateItem(from: arena)
             return nil
@@ -124,12 +121,7 @@ extension Shard {
             return .finished(.nonNumeric)
         }
         let result = increment ? current &+ delta : (delta > current ? 0 : current - delta)
-        let digits = DecimalText.digitCount(result)
-        let oldLength = Int(item.pointee.valueLength)
-        if digits <= oldLength {
-            let data = item.valueStart
-            DecimalText.write(result, to: data)
-            (data + digits).initializeMemory(as: UInt8.self, repeating: 32, count: oldLength - digits)
+        if Self.overwriteNumber(in: item, with: result) {
             item.pointee.casUnique = context.uniques.next()
             bump(item, now: context.now)
             var view = MetaItem(pointer: item, now: context.now, created: false)
@@ -139,12 +131,9 @@ extension Shard {
             return .finished(.applied(created: false))
         }
 
-        let grown = ItemBlock.allocate(
-            key: item.key, flags: item.pointee.flags, valueLength: digits, in: arena)
-        DecimalText.write(result, to: grown.valueStart)
-        grown.pointee.expiresAt = item.pointee.expiresAt
-        grown.sizeClass = context.sizeClasses.classID(forSize: grown.requestedSize)
         let expiresAt = item.pointee.expiresAt
+        let grown = numberItem(
+            key: item.key, flags: item.pointee.flags, number: result, expiresAt: expiresAt, context: context)
         if let missing = install(grown, over: item, tombstone: nil, hash: hash, context: context) {
             grown.deallocateItem(from: arena)
             return .needsMemory(missing)
