@@ -16,11 +16,7 @@ extension Cache {
             recordApplyRefused(shard: home)
             return false
         }
-        let item = ItemBlock.allocate(
-            key: key, flags: flags, valueLength: value.count, in: arena)
-        if let source = value.baseAddress {
-            item.valueStart.copyMemory(from: source, byteCount: value.count)
-        }
+        let item = ItemBlock.allocate(key: key, flags: flags, value: value, in: arena)
         item.pointee.expiresAt = expiresAt
         item.pointee.version = version
         item.sizeClass = sizeClasses.classID(forSize: requested)

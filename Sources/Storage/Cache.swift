@@ -202,10 +202,7 @@ public final class Cache: @unchecked Sendable {
         let context = makeWriteContext()
         var prebuiltItem: ItemPointer?
         if !concatenating {
-            let item = ItemBlock.allocate(key: key, flags: flags, valueLength: value.count, in: arena)
-            if let source = value.baseAddress {
-                item.valueStart.copyMemory(from: source, byteCount: value.count)
-            }
+            let item = ItemBlock.allocate(key: key, flags: flags, value: value, in: arena)
             item.pointee.expiresAt = ItemLiveness.expiresAt(exptime: exptime, now: context.now)
             item.sizeClass = sizeClass
             if binaryKey { item.setMetaBit(ItemHeader.binaryKeyBit, true) }

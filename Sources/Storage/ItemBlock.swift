@@ -12,6 +12,17 @@ enum ItemBlock {
             + DecimalText.digitCount(UInt64(valueLength))
     }
 
+    /// `allocate(key:flags:valueLength:in:)` with `value` copied in as the data.
+    static func allocate(
+        key: UnsafeRawBufferPointer, flags: UInt32, value: UnsafeRawBufferPointer, in arena: ItemArena
+    ) -> ItemPointer {
+        let item = allocate(key: key, flags: flags, valueLength: value.count, in: arena)
+        if let source = value.baseAddress {
+            item.valueStart.copyMemory(from: source, byteCount: value.count)
+        }
+        return item
+    }
+
     /// Allocates an item block from `arena`, fills its header and everything of its reply but the data (which the
     /// caller writes at `valueStart`). Links, CAS and times start at zero, expiry at never.
     static func allocate(
